@@ -1,0 +1,2 @@
+/** Placeholder entry; replaced as the package is built. */
+export const packageName = '@makemac/swarming';
