@@ -63,11 +63,22 @@ export interface PagingError {
   readonly pages: number;
 }
 
+/** No access token could be obtained, so the request was not sent. */
+export interface TokenError {
+  readonly _tag: 'TokenError';
+  /** Where the token comes from, for example `environment variable SWARMING_TOKEN`. */
+  readonly source: string;
+  /** Why no token was obtained. It never contains a token. */
+  readonly message: string;
+  /** Whether asking the token provider again may succeed. */
+  readonly retryable: boolean;
+}
+
 /** Errors from the MacService port. */
 export type MacServiceError = TransportError | HttpError | DecodeError;
 
 /** Errors from the Swarming port. */
-export type SwarmingError = TransportError | RpcError | DecodeError | PagingError;
+export type SwarmingError = TransportError | RpcError | DecodeError | PagingError | TokenError;
 
 /** Any error a port can return. */
 export type PortError = MacServiceError | SwarmingError;
@@ -87,5 +98,7 @@ export const describePortError = (error: PortError): string => {
       return error.reason === 'repeated-cursor'
         ? `paging of ${error.url} returned a cursor it had returned before, after ${error.pages} pages`
         : `paging of ${error.url} did not end within ${error.pages} pages`;
+    case 'TokenError':
+      return `could not get an access token from ${error.source}: ${error.message}`;
   }
 };
