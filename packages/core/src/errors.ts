@@ -66,9 +66,9 @@ export interface PagingError {
 /** No access token could be obtained, so the request was not sent. */
 export interface TokenError {
   readonly _tag: 'TokenError';
-  /** Where the token comes from, for example `environment variable SWARMING_TOKEN`. */
+  /** The token source, for example `environment variable SWARMING_TOKEN`. */
   readonly source: string;
-  /** Why no token was obtained. It never contains a token. */
+  /** The reason no token was obtained, never including a token. */
   readonly message: string;
   /** Whether asking the token provider again may succeed. */
   readonly retryable: boolean;
