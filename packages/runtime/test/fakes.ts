@@ -103,6 +103,8 @@ export class FakeMacService implements MacServicePort {
   private readonly hiddenFromFind = new Map<string, number>();
   /** How many find calls a new lease stays hidden from; 0 lists it at once. */
   findLag = 0;
+  /** Called with each created lease, for example to start its bot. */
+  onCreate: (lease: Lease) => void = () => undefined;
   private nextLease = 1;
 
   constructor(
@@ -140,13 +142,9 @@ export class FakeMacService implements MacServicePort {
         for (const entry of request.metadata) {
           metadata[entry.key] = SECRET_METADATA_KEYS.includes(entry.key) ? REDACTED : entry.value;
         }
-        this.leases.set(leaseId, {
-          leaseId,
-          projectName: request.namespace.projectName,
-          image: request.image,
-          expires,
-          metadata,
-        });
+        const lease: Lease = { leaseId, projectName: request.namespace.projectName, image: request.image, expires, metadata };
+        this.leases.set(leaseId, lease);
+        this.onCreate(lease);
         if (this.findLag > 0) {
           this.hiddenFromFind.set(leaseId, this.findLag);
         }
