@@ -3,6 +3,7 @@
  * generates exactly the values its codec decodes to, so tests can check that
  * encoding and then decoding gives the value back.
  */
+import { METADATA_CERT, METADATA_HOSTNAME, METADATA_KEY, METADATA_SWARMING } from '@makemac/core';
 import fc from 'fast-check';
 
 import { MAX_DURATION_SECONDS, MAX_TIMESTAMP, MIN_TIMESTAMP } from '../../src/time.js';
@@ -41,7 +42,16 @@ export const namespaceArbitrary: fc.Arbitrary<WireNamespace> = plainRecord({
   subCustomerName: anyString,
 });
 
-export const metadataEntryArbitrary: fc.Arbitrary<WireMetadataEntry> = plainRecord({ key: anyString, value: anyString });
+/** Metadata keys makemac writes, the secret ones included, or any string. */
+export const metadataKeyArbitrary = fc.oneof(
+  fc.constantFrom(METADATA_SWARMING, METADATA_HOSTNAME, METADATA_CERT, METADATA_KEY),
+  anyString,
+);
+
+export const metadataEntryArbitrary: fc.Arbitrary<WireMetadataEntry> = plainRecord({
+  key: metadataKeyArbitrary,
+  value: anyString,
+});
 
 export const imageHashesArbitrary: fc.Arbitrary<WireImageHashes> = plainRecord({
   bootSha256: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), anyString),
