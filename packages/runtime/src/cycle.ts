@@ -30,13 +30,13 @@ import { readServices } from './snapshot.js';
 /** Computes a plan from a configuration and a snapshot; `plan` from `@makemac/core` by default. */
 export type Planner = (config: Config, snapshot: Snapshot) => Plan;
 
-/** What a cycle calls. Everything but the two ports and the planner has a default. */
+/** Dependencies of a cycle. Everything but the two ports and the planner has a default. */
 export interface RuntimeDeps {
   readonly macService: MacServicePort;
   readonly swarming: SwarmingPort;
   /**
-   * Resolves secret references of planned creates. By default
-   * `createSecretResolver()`, which knows `env:` and `file:` only; pass a
+   * Resolver of the secret references of planned creates. The default,
+   * `createSecretResolver()`, supports only `env:` and `file:`. Pass a
    * resolver with a `secret` scheme to use `secret:` references.
    */
   readonly resolveSecret?: SecretResolver | undefined;
@@ -45,9 +45,9 @@ export interface RuntimeDeps {
   /** `pino()` by default. */
   readonly logger?: Logger | undefined;
   /**
-   * Pending creates kept between cycles. Pass the same store to every cycle;
-   * without one, each call of `reconcileOnce` starts with an empty memory
-   * store (`runLoop` creates one store for all its cycles).
+   * Pending creates kept between cycles. Pass the same store to every cycle,
+   * because without one each call of `reconcileOnce` starts with an empty
+   * memory store. `runLoop` creates one store for all its cycles.
    */
   readonly pending?: PendingCreateStore | undefined;
   /** The planner. TODO: default to core's `plan` once `@makemac/core` exports it. */
@@ -105,7 +105,7 @@ const describeHeldBack = (listingErrors: readonly ListingError[], heldBack: read
   return `swarming listing failed for ${hosts}, so ${vacates} vacates and ${creates} creates were not attempted`;
 };
 
-/** Records the creates that succeeded and forgets pending creates that were vacated. */
+/** Adds the leases created this cycle to the store and removes the pending leases that were vacated. */
 const updatePending = async (
   store: PendingCreateStore,
   outcomes: readonly ActionOutcome[],
@@ -142,7 +142,7 @@ const updatePending = async (
       await store.remove(vacated);
     }
   } catch (cause) {
-    // The leases exist either way; the risk is a second create next cycle if find lags.
+    // The leases exist either way. The risk is a second create next cycle if find lags.
     logger.error({ error: errorMessage(cause), leases: created.length }, 'pending create store update failed');
   }
 };
@@ -150,10 +150,11 @@ const updatePending = async (
 /**
  * Runs one reconcile cycle and returns its report.
  *
- * Steps: list the bots of every configured swarming host and find the leases,
- * all concurrently; add pending creates that `find` missed; plan; hold back
- * the actions a failed listing makes unsafe (see the runtime README); execute
- * the rest with bounded concurrency; remember the new leases as pending.
+ * The cycle lists the bots of every configured swarming host and finds the
+ * leases, all concurrently. It adds the pending creates that `find` missed,
+ * plans, and holds back the actions that a failed listing makes unsafe (see
+ * the runtime README). It executes the rest with bounded concurrency and
+ * remembers the new leases as pending.
  *
  * If `find` fails, nothing is executed. Rejects only when `options` is
  * invalid (a concurrency that is not a whole number of at least 1).

@@ -31,7 +31,7 @@ import { runPortTask } from './snapshot.js';
 /** Port calls in flight at once when no concurrency is given. */
 export const DEFAULT_CONCURRENCY = 8;
 
-/** What the executor calls. */
+/** Dependencies of the executor. */
 export interface ExecuteDeps {
   readonly macService: MacServicePort;
   /** The secret cache of this cycle. */

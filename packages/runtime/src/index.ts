@@ -1,6 +1,6 @@
 /**
  * `@makemac/runtime`: the reconcile runtime of makemac. It reads MacService
- * and Swarming through the ports, asks the pure planner for a plan, executes
+ * and Swarming through the ports, calls the pure planner for a plan, executes
  * the plan with bounded concurrency and safety checks, and reports every
  * outcome. `reconcileOnce` runs one cycle and `runLoop` runs them
  * periodically until an abort signal fires.

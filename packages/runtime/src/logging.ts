@@ -15,7 +15,7 @@ import type { ActionOutcome, CycleReport } from './report.js';
 /** Returns the logger the runtime uses when none is injected: `pino()` on standard output. */
 export const defaultLogger = (): Logger => pino();
 
-/** The `action` log field of an action. */
+/** Returns the `action` log field of an action. */
 export const actionName = (action: Action): 'vacate' | 'renew' | 'create' => {
   switch (action._tag) {
     case 'Vacate':
@@ -27,7 +27,7 @@ export const actionName = (action: Action): 'vacate' | 'renew' | 'create' => {
   }
 };
 
-/** The log fields that identify an action. */
+/** Returns the log fields that identify an action. */
 export const actionFields = (action: Action): Record<string, unknown> => {
   switch (action._tag) {
     case 'Vacate':

@@ -13,7 +13,7 @@ import { DEFAULT_CONCURRENCY, validateConcurrency } from './execute.js';
 /** Waits `ms` milliseconds, or less when `signal` fires; never rejects. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-/** What the loop calls: the cycle's dependencies plus the sleep between cycles. */
+/** Dependencies of the loop: those of a cycle plus the sleep between cycles. */
 export interface LoopDeps extends RuntimeDeps {
   /** A timer that ends early on abort by default. */
   readonly sleep?: Sleep | undefined;
@@ -29,7 +29,7 @@ export type LoopOptions = CycleOptions &
     readonly onCycle?: ((report: CycleReport) => void) | undefined;
   };
 
-/** What the loop did. */
+/** Result of the loop. */
 export interface LoopResult {
   /** Cycles run, including one cut short by a shutdown. */
   readonly cycles: number;
@@ -71,9 +71,9 @@ const validatePeriod = (schedule: LoopSchedule): number | undefined => {
  * `options.signal` fires, or just one with `{ once: true }`. One pending
  * create store and one logger serve every cycle unless `deps` supplies them.
  *
- * A cycle that throws (a bug, since cycles report service failures in their
- * report) is logged and the loop goes on; with `{ once: true }` the error is
- * rethrown instead.
+ * Cycles report service failures in their report, so a cycle that throws
+ * has hit a bug. The loop logs it and goes on, but with `{ once: true }` it
+ * rethrows the error instead.
  *
  * @throws RangeError, before any cycle, when `periodMs` is not positive or
  *   the concurrency is not a whole number of at least 1.

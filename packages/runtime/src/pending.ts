@@ -1,7 +1,7 @@
 /**
  * Pending creates: leases this process created that `leases:find` does not
- * list yet. MacService may take a while to list a new lease; without this
- * memory the next cycle would count the group one short and create a second
+ * list yet. MacService may take a while to list a new lease. Without this
+ * memory, the next cycle would count the group one short and create a second
  * lease for the same slot.
  *
  * Each cycle adds the pending leases that `find` missed to the snapshot as
@@ -34,7 +34,7 @@ export interface PendingCreate {
 }
 
 /**
- * Where pending creates are kept between cycles. Methods may be asynchronous,
+ * Storage of pending creates between cycles. Methods may be asynchronous,
  * so an embedding tool can keep them in a file or a database.
  */
 export interface PendingCreateStore {
@@ -64,7 +64,7 @@ export const createMemoryPendingStore = (): PendingCreateStore => {
   };
 };
 
-/** Why a pending create is no longer needed. */
+/** Reason a pending create is no longer needed. */
 export type ForgetReason = 'listed' | 'expired' | 'max-age';
 
 /** The pending creates split into those still needed and those to forget. */
@@ -105,9 +105,9 @@ export const prunePending = (
 };
 
 /**
- * Builds the lease the planner sees for a pending create: tagged with the
- * create's project and the metadata makemac writes, so the planner counts it
- * in its (swarming host, image) group like any lease `find` returned.
+ * Builds the lease that stands in for a pending create in the snapshot. It
+ * has the create's project and the metadata makemac writes, so the planner
+ * counts it in its (swarming host, image) group like any lease `find` returned.
  */
 export const pendingLease = (entry: PendingCreate): Lease => ({
   leaseId: entry.leaseId,

@@ -6,7 +6,7 @@
 import type { Action, Plan, PortError, Timestamp } from '@makemac/core';
 
 /**
- * What happened to one action.
+ * Status of one action's outcome.
  * - `done`: the port call succeeded.
  * - `failed`: the port call returned an error (or threw).
  * - `skipped`: no call was made, see `skipReason`.
@@ -15,7 +15,7 @@ import type { Action, Plan, PortError, Timestamp } from '@makemac/core';
 export type OutcomeStatus = 'done' | 'failed' | 'skipped' | 'planned';
 
 /**
- * Why an action was skipped.
+ * Reason an action was skipped.
  * - `shutting-down`: the abort signal fired before the action started.
  * - `listing-failed`: a swarming listing failed, so the action is not safe (see the runtime README).
  * - `quota-exhausted`: an earlier create of the same (swarming host, image) hit a quota or rate limit.
@@ -80,7 +80,7 @@ export interface CycleReport {
   readonly summary: CycleSummary;
   /** True when the abort signal fired before every action had started. */
   readonly aborted: boolean;
-  /** Why the cycle executed nothing or only part of the plan, in words. */
+  /** Reason, in words, that the cycle executed nothing or only part of the plan. */
   readonly reason?: string | undefined;
 }
 

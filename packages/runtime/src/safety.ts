@@ -5,7 +5,7 @@
  * Without a host's bots, a vacate can hit a healthy VM that only looks
  * missing, so the runtime is deliberately stricter than the planner:
  * - renews always run, because extending a lease `find` listed is safe
- *   whatever Swarming says, and skipping them could let a healthy lease expire;
+ *   whatever Swarming reports, and skipping them could let a healthy lease expire;
  * - creates run only for swarming hosts whose listing succeeded;
  * - vacates run only when every listing succeeded. With
  *   `vacateOnListedHosts`, vacates of leases on hosts whose listing

@@ -14,14 +14,14 @@ import type { LeaseRequest, MetadataEntry, PlannedLeaseRequest } from '@makemac/
 import type { Either } from 'fp-ts/lib/Either.js';
 import * as E from 'fp-ts/lib/Either.js';
 
-/** Why one reference could not be resolved. Carries no secret value. */
+/** Failure to resolve one reference. It carries no secret value. */
 export interface SecretError {
   readonly _tag: 'SecretError';
   /** The reference as the configuration wrote it, for example `env:DARWIN_CERT`. */
   readonly reference: string;
   /** The scheme part of the reference, for example `env`; empty when the reference has none. */
   readonly scheme: string;
-  /** What went wrong and how to fix it, naming the reference. */
+  /** Description of the failure and its fix, naming the reference. */
   readonly message: string;
 }
 
@@ -96,8 +96,8 @@ const resolveFile =
  * included) and any scheme in `options.schemes`.
  *
  * An unknown scheme, a missing variable or file, and an empty value are
- * errors that name the reference; an empty certificate or key would only make
- * the new VM fail later, far from the cause.
+ * errors that name the reference. An empty value is rejected because an empty
+ * certificate or key would only make the new VM fail later, far from the cause.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 /**
  * Reading both services for one cycle: `leases:find` and one `ListBots` per
  * configured swarming host, all at the same time. A failed listing becomes a
- * `ListingFailed` entry of the snapshot; a failed `find` is returned on its
+ * `ListingFailed` entry of the snapshot. A failed `find` is returned on its
  * own, because without the leases there is nothing safe to plan.
  */
 import {
@@ -21,7 +21,7 @@ import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 
 import type { ListingError } from './report.js';
 
-/** Why `find` produced no leases. */
+/** Failure of `find`. */
 export interface FindFailure {
   /** `describePortError` of the error, or the message of an exception the port threw. */
   readonly reason: string;
@@ -29,7 +29,7 @@ export interface FindFailure {
   readonly error?: MacServiceError | undefined;
 }
 
-/** What one cycle read from the services. */
+/** Leases and listings one cycle read from the services. */
 export interface ServiceReading {
   readonly leases: Either<FindFailure, readonly Lease[]>;
   /** One listing per configured swarming host, in configuration order. */
@@ -38,8 +38,8 @@ export interface ServiceReading {
 }
 
 /**
- * Runs a port task. A port's `TaskEither` must never reject; if one does
- * anyway, the exception becomes a left with its message so that one broken
+ * Runs a port task. A port's `TaskEither` must never reject. If one does
+ * anyway, the exception becomes a left with its message, so one broken
  * adapter cannot crash the cycle.
  */
 export const runPortTask = async <L, R>(task: TaskEither<L, R>): Promise<Either<L | Error, R>> => {

@@ -231,7 +231,7 @@ describe('reconcileOnce pending creates', () => {
     expect(later.pendingLeaseIds).toEqual([]);
     const forgotten = world.capture.lines.filter((line) => line['msg'] === 'pending create forgotten');
     expect(forgotten.map((line) => line['reason'])).toEqual(Array(5).fill('expired'));
-    // The leases are gone as far as the planner knows, so the pool is created again.
+    // The planner no longer counts the leases, so it creates the pool again.
     expect(later.summary.created).toBe(5);
   });
 

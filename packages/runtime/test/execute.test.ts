@@ -38,7 +38,7 @@ const config = testConfig();
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A resolver over {@link testSecrets} that counts calls per reference. */
+/** Creates a resolver over {@link testSecrets} that records each reference it resolves. */
 const countingResolver = (env: Record<string, string> = testSecrets): { resolve: SecretResolver; calls: string[] } => {
   const calls: string[] = [];
   const inner = createSecretResolver({ env });

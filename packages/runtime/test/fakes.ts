@@ -1,9 +1,9 @@
 /**
- * In-memory fakes of MacService and Swarming for the runtime tests: a small
- * model that keeps leases and bots, records every call on a shared timeline
- * (start and end, and how many mutating calls were in flight), and can fail
- * or delay any call. Also a simple planner and fixtures, so the tests do not
- * depend on the real planner's every rule.
+ * In-memory fakes of MacService and Swarming for the runtime tests. They
+ * keep leases and bots and can fail or delay any call. Every call goes on a
+ * shared timeline with its start, its end and the mutating calls in flight.
+ * A simple planner and fixtures keep the tests independent of every rule of
+ * the real planner.
  */
 import {
   METADATA_CERT,
@@ -88,7 +88,7 @@ export class Timeline {
     }
   }
 
-  /** The calls of some methods, in start order. */
+  /** Returns the calls of some methods, in start order. */
   callsOf(...methods: Method[]): CallRecord[] {
     return this.calls.filter((call) => methods.includes(call.method));
   }
@@ -225,7 +225,7 @@ export class FakeClock {
   }
 }
 
-/** A logger writing JSON lines into `lines`, parsed, and the raw text into `text`. */
+/** Creates a logger that parses each JSON line into `lines` and keeps the raw output for `text()`. */
 export const captureLogger = (): { logger: Logger; lines: Record<string, unknown>[]; text: () => string } => {
   const raw: string[] = [];
   const lines: Record<string, unknown>[] = [];
@@ -300,7 +300,7 @@ export const aliveBot = (leaseId: string, isDead = false): Bot => ({
   quarantined: false,
 });
 
-/** The planned request of a create for one configured image. */
+/** Builds the planned request of a create for one configured image. */
 export const plannedRequest = (config: Config, swarmingHost: string, image: string): PlannedLeaseRequest => {
   const host = config.swarmingHosts.find((entry) => entry.host === swarmingHost);
   const imageConfig = host?.images.find((entry) => entry.image === image);
@@ -362,11 +362,11 @@ export const planOf = (now: number, actions: readonly Action[]): Plan => ({
 });
 
 /**
- * A deliberately simple planner for runtime tests. It ignores whether a
- * listing failed (the runtime must hold back what that makes unsafe):
- * it vacates managed leases whose bot is dead, or that have no bot and are
- * past their first hour; renews managed leases with `renewDuration` or less
- * left; and creates what each configured (host, image) lacks.
+ * Plans with deliberately simple rules for runtime tests. It ignores whether
+ * a listing failed, because the runtime must hold back what that makes unsafe.
+ * It vacates managed leases whose bot is dead, or that have no bot and are
+ * past their first hour. It renews managed leases with `renewDuration` or less
+ * left, and creates what each configured (host, image) lacks.
  */
 export const simplePlanner = (config: Config, snapshot: Snapshot): Plan => {
   const bots = new Map<string, Bot>();

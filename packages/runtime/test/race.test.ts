@@ -27,7 +27,7 @@ import {
 
 const T0 = Date.UTC(2026, 0, 1);
 
-/** A pool with dead bots to vacate, leases due for renewal, and missing leases to create. */
+/** Builds a pool with dead bots to vacate, leases due for renewal, and missing leases to create. */
 const buildWorld = () => {
   const timeline = new Timeline();
   const clock = new FakeClock(T0);
