@@ -44,7 +44,7 @@ export {
   type PendingPrune,
 } from './pending.js';
 export { readServices, type FindFailure, type ServiceReading } from './snapshot.js';
-export { actionFields, defaultLogger, logPortEvent, type PortEvent } from './logging.js';
+export { actionFields, defaultLogger, logPortEvent, type PortEvent, type PortEventLevel } from './logging.js';
 export {
   summarizeOutcomes,
   type ActionOutcome,

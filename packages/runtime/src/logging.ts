@@ -131,14 +131,19 @@ export const logCycleSummary = (logger: Logger, report: CycleReport): void => {
 };
 
 /**
- * An event an adapter reports through its `onEvent` callback, for example
- * `{ event: 'retry', url, attempt, delayMs, error }`. `event` becomes the log
- * message; every other field becomes a log field.
+ * An event an adapter reports through its `onEvent` callback. The MacService
+ * adapter names the event in an `event` field (`{ event: 'retry', ... }`), the
+ * Swarming adapter in a `_tag` field (`{ _tag: 'Retry', ... }`); either
+ * becomes the log message, and every other field becomes a log field.
  */
 export interface PortEvent {
-  readonly event: string;
+  readonly event?: string | undefined;
+  readonly _tag?: string | undefined;
   readonly [field: string]: unknown;
 }
+
+/** Pino level of a port event's line. */
+export type PortEventLevel = 'debug' | 'info' | 'warn';
 
 /** Field names whose values are dropped from port events, whatever an adapter sends. */
 const SECRET_FIELD = /^(api[-_]?key|key|cert|token|access[-_]?token|authorization|password|secret)$/i;
@@ -158,29 +163,43 @@ const isPortError = (value: unknown): value is PortError => {
   );
 };
 
+const eventName = (event: PortEvent): string => {
+  if (typeof event.event === 'string') {
+    return event.event;
+  }
+  if (typeof event._tag === 'string') {
+    return event._tag;
+  }
+  return 'port event';
+};
+
 /**
  * Returns an `onEvent` callback for the adapters that writes each event as one
  * log line. A `PortError` field is written as its `describePortError` text, and
  * fields named like credentials (`apiKey`, `token`, `authorization`, `key`,
  * `cert`, ...) are replaced by `[redacted]`.
  *
- * @param level - pino level of the lines; `info` by default.
+ * @param level - pino level of the lines, or a function that picks it per
+ *   event (for example `warn` for retries and `debug` for pages); `info` by default.
  */
 export const logPortEvent =
-  (logger: Logger, level: 'debug' | 'info' | 'warn' = 'info') =>
+  (logger: Logger, level: PortEventLevel | ((event: PortEvent) => PortEventLevel) = 'info') =>
   (event: PortEvent): void => {
+    const name = eventName(event);
     const fields: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(event)) {
-      if (name === 'event') {
+    for (const [field, value] of Object.entries(event)) {
+      if ((field === 'event' || field === '_tag') && value === name) {
         continue;
       }
-      if (SECRET_FIELD.test(name)) {
-        fields[name] = REDACTED;
+      if (SECRET_FIELD.test(field)) {
+        fields[field] = REDACTED;
       } else if (isPortError(value)) {
-        fields[name] = describePortError(value);
+        fields[field] = describePortError(value);
       } else {
-        fields[name] = value;
+        fields[field] = value;
       }
     }
-    logger[level](fields, event.event);
+
+    const chosen = typeof level === 'function' ? level(event) : level;
+    logger[chosen](fields, name);
   };

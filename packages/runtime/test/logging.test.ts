@@ -15,6 +15,18 @@ describe('logPortEvent', () => {
     expect(lines[0]).not.toHaveProperty('event');
   });
 
+  it('names a tagged event by its tag', () => {
+    const { logger, lines } = captureLogger();
+    const log = logPortEvent(logger, (event) => (event._tag === 'Page' ? 'debug' : 'warn'));
+
+    log({ _tag: 'Retry', swarmingHost: 'swarm-a.example', attempt: 1, delayMs: 200, error: httpError(503, 'busy') });
+    log({ _tag: 'Page', swarmingHost: 'swarm-a.example', page: 2, bots: 100, hasCursor: true });
+
+    expect(lines[0]).toMatchObject({ msg: 'Retry', level: 40, attempt: 1, error: 'HTTP 503 from http://127.0.0.1:1/v1/leases: busy' });
+    expect(lines[0]).not.toHaveProperty('_tag');
+    expect(lines[1]).toMatchObject({ msg: 'Page', level: 20, page: 2, hasCursor: true });
+  });
+
   it('describes port errors and redacts credential fields', () => {
     const { logger, lines, text } = captureLogger();
 
