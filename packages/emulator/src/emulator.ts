@@ -12,6 +12,7 @@ import { DEFAULT_POOL, Fleet } from './fleet.js';
 import { startMacServiceServer, type MacServiceServer } from './macservice-server.js';
 import { RequestLog } from './request-log.js';
 import { startSwarmingServer, type SwarmingServer } from './swarming-server.js';
+import { formatTimestamp } from './wire-format.js';
 
 /** The virtual time an emulator starts at unless told otherwise: 2025-01-06T09:00:00Z. */
 export const DEFAULT_START_TIME: Timestamp = Date.UTC(2025, 0, 6, 9, 0, 0);
@@ -250,7 +251,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       macServiceUrl: macService.url,
       swarming: swarmingHosts,
       seed,
-      now: new Date(clock.now()).toISOString(),
+      now: formatTimestamp(clock.now()),
     }),
     stop: () => {
       if (timer !== undefined) clearInterval(timer);

@@ -22,7 +22,8 @@ export const callMacService = async (
   const apiKey = options.apiKey === undefined ? emulator.apiKey : options.apiKey;
   if (apiKey !== null) headers['x-goog-api-key'] = apiKey;
 
-  const response = await fetch(new URL(endpoint, emulator.macServiceUrl), {
+  // new URL('leases:find', base) would read "leases:" as a URL scheme, so concatenate.
+  const response = await fetch(`${emulator.macServiceUrl}${endpoint}`, {
     method: 'POST',
     headers,
     // Go's JSON encoder ends bodies with a newline, so the tests do too.
