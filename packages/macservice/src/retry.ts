@@ -81,7 +81,7 @@ export const retryDelay = (
   // The exponent is capped so that 0 · 2^n never becomes 0 · Infinity = NaN.
   const doublings = Math.min(Math.max(attempt - 1, 0), 60);
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** doublings);
-  const fraction = Math.min(Math.max(random, 0), 1);
+  const fraction = Number.isFinite(random) ? Math.min(Math.max(random, 0), 1) : 0;
   return Math.floor(fraction * ceiling);
 };
 

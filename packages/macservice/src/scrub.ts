@@ -13,19 +13,31 @@
  * - the value of a `{"key":"golang.cert","value":...}` style metadata entry in
  *   JSON text, in either key order.
  *
- * Scrubbing happens before an excerpt is cut, so a cut never splits a secret
- * past recognition.
+ * An excerpt is scrubbed before it is cut, so a cut never splits a secret
+ * past recognition. Only a window at the start of the text is scrubbed: the
+ * excerpt length plus the longest secret plus a margin, so long bodies stay
+ * cheap while every secret that starts inside the excerpt is still whole.
  */
 import { REDACTED, SECRET_METADATA_KEYS } from '@makemac/core';
 
 /** Replaces secrets in a string with {@link REDACTED}. */
-export type Scrubber = (text: string) => string;
+export interface Scrubber {
+  (text: string): string;
+  /** Length of the longest secret form it replaces, in UTF-16 code units. */
+  readonly longestSecret: number;
+}
 
 /** Maximum length of `HttpError.bodyExcerpt` before the length note. */
 export const BODY_EXCERPT_LENGTH = 500;
 
 /** Maximum length of `DecodeError.valueExcerpt` before the length note. */
 export const VALUE_EXCERPT_LENGTH = 200;
+
+// Extra characters scrubbed past an excerpt, so that a metadata entry written
+// value-first is still recognised by a key that follows the value.
+// NOTE: A value-first entry whose value is longer than this margin and ends
+// past the excerpt is caught only when it is a known secret or a PEM block.
+const SCRUB_MARGIN = 1024;
 
 // Values nested deeper than this are left out of excerpts, which also keeps
 // JSON.stringify away from the stack limit.
@@ -74,7 +86,7 @@ export const makeScrubber = (secrets: readonly string[]): Scrubber => {
   // Longer forms first, so a secret that contains another is replaced whole.
   forms.sort((left, right) => right.length - left.length);
 
-  return (text) => {
+  const scrub = (text: string): string => {
     let scrubbed = text;
     for (const form of forms) {
       scrubbed = scrubbed.split(form).join(REDACTED);
@@ -84,6 +96,7 @@ export const makeScrubber = (secrets: readonly string[]): Scrubber => {
     scrubbed = scrubbed.replace(SECRET_KEY_THEN_VALUE, `$1${REDACTED_JSON}`);
     return scrubbed.replace(VALUE_THEN_SECRET_KEY, `$1${REDACTED_JSON}$2`);
   };
+  return Object.assign(scrub, { longestSecret: forms[0]?.length ?? 0 });
 };
 
 /**
@@ -113,20 +126,29 @@ export const redactSecretMetadata = (value: unknown, depth = 0): unknown => {
   );
 };
 
+const cutAt = (text: string, maxLength: number): string => {
+  const cut = text.slice(0, maxLength);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+};
+
 /**
  * Cuts `text` to `maxLength` characters, noting the full length when it cut.
  * A surrogate pair at the cut is dropped whole.
  */
-export const excerpt = (text: string, maxLength: number): string => {
-  if (text.length <= maxLength) {
-    return text;
-  }
+export const excerpt = (text: string, maxLength: number): string =>
+  text.length <= maxLength ? text : `${cutAt(text, maxLength)}… (${text.length} characters in all)`;
 
-  let cut = text.slice(0, maxLength);
-  if (/[\uD800-\uDBFF]$/.test(cut)) {
-    cut = cut.slice(0, -1);
+/**
+ * Scrubs the start of `text` and cuts it to `maxLength` characters, noting
+ * the full length of `text` when it cut.
+ */
+export const scrubbedExcerpt = (text: string, scrub: Scrubber, maxLength: number): string => {
+  const window = text.slice(0, maxLength + scrub.longestSecret + SCRUB_MARGIN);
+  const scrubbed = scrub(window);
+  if (window.length === text.length && scrubbed.length <= maxLength) {
+    return scrubbed;
   }
-  return `${cut}… (${text.length} characters in all)`;
+  return `${cutAt(scrubbed, maxLength)}… (${text.length} characters in all)`;
 };
 
 /**
@@ -145,7 +167,7 @@ export const describeValue = (value: unknown, scrub: Scrubber): string => {
   } catch {
     text = Object.prototype.toString.call(value);
   }
-  return excerpt(scrub(text), VALUE_EXCERPT_LENGTH);
+  return scrubbedExcerpt(text, scrub, VALUE_EXCERPT_LENGTH);
 };
 
 /**
@@ -154,4 +176,4 @@ export const describeValue = (value: unknown, scrub: Scrubber): string => {
  * most {@link BODY_EXCERPT_LENGTH} characters.
  */
 export const describeBody = (body: string, scrub: Scrubber): string =>
-  body.length === 0 ? '(empty body)' : excerpt(scrub(body), BODY_EXCERPT_LENGTH);
+  body.length === 0 ? '(empty body)' : scrubbedExcerpt(body, scrub, BODY_EXCERPT_LENGTH);

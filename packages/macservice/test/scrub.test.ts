@@ -91,6 +91,24 @@ describe('excerpts', () => {
     expect(describeValue('x'.repeat(1000), scrub).length).toBeLessThan(260);
   });
 
+  it('scrubs a secret that straddles the excerpt end', () => {
+    const scrub = makeScrubber([API_KEY]);
+    const body = `${'y'.repeat(495)}${API_KEY}${'z'.repeat(100_000)}`;
+
+    const described = describeBody(body, scrub);
+
+    expect(described).toBe(`${'y'.repeat(495)}[reda… (${body.length} characters in all)`);
+    expect(scrub.longestSecret).toBe(API_KEY.length);
+  });
+
+  it('notes the full length when only the window was scrubbed', () => {
+    const scrub = makeScrubber([]);
+
+    expect(describeBody(`-----BEGIN CERTIFICATE-----${'a'.repeat(10_000)}`, scrub)).toBe(
+      `${REDACTED}… (10027 characters in all)`,
+    );
+  });
+
   it('bounds body excerpts and marks empty bodies', () => {
     const scrub = makeScrubber([API_KEY]);
 
