@@ -31,6 +31,7 @@ export {
   buildLeaseRequest,
   buildRenewRequest,
   buildVacateRequest,
+  decodeFindResponse,
   encodeFindRequest,
   encodeLeaseRequest,
   encodeRenewRequest,

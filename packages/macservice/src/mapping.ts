@@ -7,11 +7,15 @@
  * present (empty strings included), keys are in the Go struct order, and the
  * body ends with a newline.
  */
-import type { CreatedLease, Duration, Lease, LeaseRequest, RenewedLease } from '@makemac/core';
+import type { CreatedLease, DecodeError, Duration, Lease, LeaseRequest, RenewedLease } from '@makemac/core';
 import { REDACTED, SECRET_METADATA_KEYS } from '@makemac/core';
+import * as E from 'fp-ts/lib/Either.js';
 
-import type { WireFindResponse, WireInstance, WireLeaseResponse, WireMetadataEntry, WireRenewResponse } from './wire.js';
-import { WireFindRequest, WireLeaseRequest, WireRenewRequest, WireVacateRequest } from './wire.js';
+import { decodeErrorFromValidation } from './errors.js';
+import { makeScrubber } from './scrub.js';
+
+import type { WireInstance, WireLeaseResponse, WireMetadataEntry, WireRenewResponse } from './wire.js';
+import { WireFindRequest, WireFindResponse, WireLeaseRequest, WireRenewRequest, WireVacateRequest } from './wire.js';
 
 /** Builds the `leases:find` request for every lease of `customerName`, of every project. */
 export const buildFindRequest = (customerName: string): WireFindRequest => ({
@@ -86,6 +90,19 @@ export const toLease = (instance: WireInstance): Lease => ({
 
 /** Maps a find response to core leases, in the order the service listed them. */
 export const toLeases = (response: WireFindResponse): readonly Lease[] => response.instances.map(toLease);
+
+/**
+ * Decodes a parsed `leases:find` body, for example one captured to a file,
+ * into core leases with secret metadata redacted. `source` names the body
+ * in the error (a URL or a file name). Value excerpts in the error have
+ * secret metadata values and PEM blocks removed.
+ */
+export const decodeFindResponse = (json: unknown, source: string): E.Either<DecodeError, readonly Lease[]> => {
+  const decoded = WireFindResponse.decode(json);
+  return E.isLeft(decoded)
+    ? E.left(decodeErrorFromValidation(source, decoded.left, makeScrubber([])))
+    : E.right(toLeases(decoded.right));
+};
 
 /** Maps a create response to the id and expiry of the pending lease. */
 export const toCreatedLease = (response: WireLeaseResponse): CreatedLease => ({

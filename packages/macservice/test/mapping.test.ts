@@ -5,6 +5,7 @@
 import { METADATA_CERT, METADATA_HOSTNAME, METADATA_KEY, METADATA_SWARMING, REDACTED } from '@makemac/core';
 import type { LeaseRequest } from '@makemac/core';
 import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -12,6 +13,7 @@ import {
   buildLeaseRequest,
   buildRenewRequest,
   buildVacateRequest,
+  decodeFindResponse,
   encodeFindRequest,
   encodeLeaseRequest,
   encodeRenewRequest,
@@ -176,5 +178,43 @@ describe('response mapping', () => {
       }),
     ).toStrictEqual({ leaseId: LEASE_ID, expires: 5 });
     expect(toRenewedLease({ expires: 7 })).toStrictEqual({ expires: 7 });
+  });
+});
+
+describe('decodeFindResponse', () => {
+  it('decodes a parsed body into redacted leases', () => {
+    const body = {
+      instances: [
+        {
+          lease: { leaseId: LEASE_ID, expires: '2024-03-09T14:00:00Z' },
+          instanceSpecification: { metadata: [{ key: METADATA_CERT, value: 'c2VjcmV0' }] },
+        },
+      ],
+    };
+
+    expect(decodeFindResponse(body, 'leases.json')).toStrictEqual(
+      E.right([
+        { leaseId: LEASE_ID, projectName: '', image: '', expires: Date.UTC(2024, 2, 9, 14), metadata: { [METADATA_CERT]: REDACTED } },
+      ]),
+    );
+  });
+
+  it('names the source and path of a bad field without quoting secrets', () => {
+    const body = { instances: [{ lease: { leaseId: LEASE_ID }, instanceSpecification: { metadata: [{ key: METADATA_KEY, value: 'c2VjcmV0' }] } }, 5] };
+
+    const decoded = decodeFindResponse(body, 'leases.json');
+
+    expect(decoded).toStrictEqual(
+      E.left({
+        _tag: 'DecodeError',
+        url: 'leases.json',
+        path: 'instances.0.lease.expires',
+        expected: 'RFC 3339 timestamp',
+        valueExcerpt: '(missing)',
+      }),
+    );
+    expect(JSON.stringify(decodeFindResponse({ instances: { metadata: [{ key: METADATA_KEY, value: 'c2VjcmV0' }] } }, 'f'))).not.toContain(
+      'c2VjcmV0',
+    );
   });
 });
