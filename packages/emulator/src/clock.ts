@@ -14,7 +14,7 @@ export interface PendingEvent {
   readonly id: EventId;
   /** When the event runs. */
   readonly at: Timestamp;
-  /** What the event does, in words, for snapshots and debugging. */
+  /** Description of the event, for snapshots and debugging. */
   readonly label: string;
 }
 
@@ -40,7 +40,7 @@ const requireTime = (name: string, value: number): void => {
  * @remarks
  * Events at the same time run in the order they were scheduled. An event that
  * schedules another event at or before the target time of the running
- * {@link VirtualClock.advance} sees it run in the same call.
+ * {@link VirtualClock.advance} runs that event in the same call.
  */
 export class VirtualClock {
   #now: Timestamp;

@@ -14,7 +14,7 @@ import { RequestLog } from './request-log.js';
 import { startSwarmingServer, type SwarmingServer } from './swarming-server.js';
 import { formatTimestamp } from './wire-format.js';
 
-/** The virtual time an emulator starts at unless told otherwise: 2025-01-06T09:00:00Z. */
+/** The default virtual start time of an emulator: 2025-01-06T09:00:00Z. */
 export const DEFAULT_START_TIME: Timestamp = Date.UTC(2025, 0, 6, 9, 0, 0);
 
 /** The API key the MacService server expects by default. It is a fixed test value, not a secret. */
@@ -70,7 +70,7 @@ export interface EmulatorOptions extends FleetOptions {
   readonly autoAdvance?: { readonly everyMs: number; readonly stepMs: number };
 }
 
-/** What a running emulator serves, for printing; it leaves out the API key and token. */
+/** URLs, seed and virtual time of a running emulator, for printing. It leaves out the API key and token. */
 export interface EmulatorDescription {
   readonly macServiceUrl: string;
   readonly swarming: readonly { readonly host: string; readonly pool: string; readonly url: string }[];

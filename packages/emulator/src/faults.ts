@@ -1,9 +1,9 @@
 /**
  * Fault injection and latency for both emulated servers. A test installs a
  * rule that matches a server and endpoint, and the next matching requests get
- * the faulty response instead of the real one: an HTTP status, a gRPC code
- * with or without its header, a request that is never answered, a truncated
- * body or an empty bot list.
+ * the faulty response instead of the real one. A fault is an HTTP status, a
+ * gRPC code with or without its header, a request that gets no response, a
+ * truncated body or an empty bot list.
  */
 import { SeededRandom } from './random.js';
 
@@ -16,7 +16,7 @@ export const MACSERVICE_ENDPOINTS = ['leases:find', 'leases:create', 'leases:ren
 /** Methods of `swarming.v2.Bots` that the Swarming server implements. */
 export const SWARMING_METHODS = ['ListBots', 'TerminateBot'] as const;
 
-/** What a matching request gets instead of the real response. */
+/** The response a matching request gets instead of the real one. */
 export type FaultAction =
   /** An HTTP status with a plain-text body and no `X-Prpc-Grpc-Code` header, like a proxy error. */
   | { readonly _tag: 'HttpStatus'; readonly status: number; readonly body?: string }

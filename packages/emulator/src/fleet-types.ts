@@ -99,7 +99,7 @@ export interface FleetBot {
   readonly terminationTaskId?: string | undefined;
 }
 
-/** What a `leases:create` request asks for. */
+/** The lease a `leases:create` request specifies. */
 export interface LeaseSpecification {
   readonly namespace: Namespace;
   readonly image: string;
@@ -163,10 +163,10 @@ export interface AddBotInput {
   readonly dimensions?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Why a bot died. */
+/** Cause of a bot's death. */
 export type BotDeathCause = 'lease-ended' | 'crashed' | 'killed' | 'terminated';
 
-/** Why a lease will not boot. */
+/** Reason a lease will not boot. */
 export type BootSkipReason = 'never-boot-probability' | 'image-never-boots' | 'metadata-missing';
 
 /** One entry of the fleet's history, in the order things happened. */
@@ -221,7 +221,7 @@ export type FleetEvent =
       readonly reason: string;
     };
 
-/** Everything the fleet holds at one moment, for assertions. */
+/** Copy of the whole fleet state at one moment, for assertions. */
 export interface FleetSnapshot {
   readonly now: Timestamp;
   /** Sorted by lease id. */

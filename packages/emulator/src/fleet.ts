@@ -175,11 +175,15 @@ const leaseView = (lease: LeaseState): FleetLease => ({
   boot: lease.boot,
 });
 
-const byLeaseId = (a: { leaseId: string }, b: { leaseId: string }): number =>
-  a.leaseId < b.leaseId ? -1 : a.leaseId > b.leaseId ? 1 : 0;
+/** Orders strings by UTF-16 code units, like Swarming and Go sort ids, not by locale. */
+const compareText = (a: string, b: string): number => {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+};
 
-const byBotId = (a: { botId: string }, b: { botId: string }): number =>
-  a.botId < b.botId ? -1 : a.botId > b.botId ? 1 : 0;
+const byLeaseId = (a: { leaseId: string }, b: { leaseId: string }): number => compareText(a.leaseId, b.leaseId);
+
+const byBotId = (a: { botId: string }, b: { botId: string }): number => compareText(a.botId, b.botId);
 
 /**
  * The fleet model. Servers call {@link Fleet.createLease} and friends; tests
@@ -209,7 +213,7 @@ export class Fleet {
     this.#taskIds = new SeededRandom(this.#options.seed, 'task-ids');
   }
 
-  /** The current virtual time. */
+  /** Returns the current virtual time. */
   now(): Timestamp {
     return this.#clock.now();
   }
@@ -667,8 +671,8 @@ export class Fleet {
 
   /**
    * Stops a bot from checking in. A shutdown (kill or termination) is marked
-   * dead at once; a bot that just vanished is marked dead after the death
-   * detection delay, as Swarming notices only when it stops polling.
+   * dead at once. A bot that just vanished is marked dead after the death
+   * detection delay, because Swarming notices only that it stopped polling.
    */
   #stopBot(bot: BotState, cause: BotDeathCause): void {
     if (!bot.checkingIn) return;
@@ -766,7 +770,7 @@ export class Fleet {
 
   #botView(bot: BotState): FleetBot {
     const dimensions = [...bot.dimensions.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([key, value]) => ({ key, value }));
 
     return {

@@ -178,8 +178,8 @@ const handleRenew = (fleet: Fleet, body: JsonObject): Reply => {
 const handleVacate = (fleet: Fleet, body: JsonObject): Reply => {
   const leaseId = requiredString(body, 'leaseId', 'leaseId');
 
-  // NOTE: the real answer for an unknown lease is not public; the emulator
-  // chose 404 so that clients must treat "already gone" on purpose.
+  // NOTE: the real status for an unknown lease is not public. The emulator
+  // returns 404 so that clients must handle "already gone" on purpose.
   if (!fleet.vacateLease(leaseId)) return text(404, `lease ${leaseId} not found`);
   return json({});
 };
@@ -263,48 +263,60 @@ const handle = async (
     log.finish({ status: real.status, fault });
   };
 
-  await sleep(options.faults.latencyOf('macservice'));
+  // A bug in the emulator must still end the request and show up in the request log.
+  const respond = async (): Promise<void> => {
 
-  if (endpoint === undefined) {
-    finish(text(404, `no endpoint at ${path}; the emulator serves ${MACSERVICE_ENDPOINTS.map((e) => basePath + e).join(', ')}`));
-    return;
-  }
-  if (request.method !== 'POST') {
-    response.setHeader('Allow', 'POST');
-    finish(text(405, `${endpoint} accepts POST only, got ${request.method ?? 'no method'}`));
-    return;
-  }
-  if (body._tag === 'Aborted') return;
-  if (body._tag === 'TooLarge') {
-    finish(text(413, `the request body has ${body.bytes} bytes; the emulator accepts at most 1 MiB`));
-    return;
-  }
+    await sleep(options.faults.latencyOf('macservice'));
 
-  const fault: MatchedFault | undefined = options.faults.match('macservice', endpoint);
-  if (fault === undefined) {
-    finish(reply(options, endpoint, request, body.text));
-    return;
-  }
+    if (endpoint === undefined) {
+      finish(text(404, `no endpoint at ${path}; the emulator serves ${MACSERVICE_ENDPOINTS.map((e) => basePath + e).join(', ')}`));
+      return;
+    }
+    if (request.method !== 'POST') {
+      response.setHeader('Allow', 'POST');
+      finish(text(405, `${endpoint} accepts POST only, got ${request.method ?? 'no method'}`));
+      return;
+    }
+    if (body._tag === 'Aborted') return;
+    if (body._tag === 'TooLarge') {
+      finish(text(413, `the request body has ${body.bytes} bytes; the emulator accepts at most 1 MiB`));
+      return;
+    }
 
-  const tag = fault.action._tag;
-  log.markFault(tag);
-  const real = fault.applyRequest ? reply(options, endpoint, request, body.text) : undefined;
-  switch (fault.action._tag) {
-    case 'Timeout':
-      // Hold the request: the client's timeout or stop() ends the connection.
+    const fault: MatchedFault | undefined = options.faults.match('macservice', endpoint);
+    if (fault === undefined) {
+      finish(reply(options, endpoint, request, body.text));
       return;
-    case 'MalformedBody':
-      sendMalformed(response, real);
-      log.finish({ status: 200, fault: tag });
-      return;
-    case 'HttpStatus':
-      finish(text(fault.action.status, fault.action.body ?? `injected fault: HTTP ${fault.action.status}`), tag);
-      return;
-    case 'GrpcError':
-    case 'EmptyBotList':
-      // FaultController.add rejects these for MacService, so this only keeps the switch exhaustive.
-      finish(real ?? reply(options, endpoint, request, body.text), tag);
-      return;
+    }
+
+    const tag = fault.action._tag;
+    log.markFault(tag);
+    const real = fault.applyRequest ? reply(options, endpoint, request, body.text) : undefined;
+    switch (fault.action._tag) {
+      case 'Timeout':
+        // Hold the request: the client's timeout or stop() ends the connection.
+        return;
+      case 'MalformedBody':
+        sendMalformed(response, real);
+        log.finish({ status: 200, fault: tag });
+        return;
+      case 'HttpStatus':
+        finish(text(fault.action.status, fault.action.body ?? `injected fault: HTTP ${fault.action.status}`), tag);
+        return;
+      case 'GrpcError':
+      case 'EmptyBotList':
+        // FaultController.add rejects these for MacService, so this only keeps the switch exhaustive.
+        finish(real ?? reply(options, endpoint, request, body.text), tag);
+        return;
+    }
+  };
+
+  try {
+    await respond();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!response.headersSent) send(response, text(500, `emulator error: ${message}`));
+    log.finish({ status: 500, error: message });
   }
 };
 
@@ -319,8 +331,9 @@ export const startMacServiceServer = async (options: MacServiceServerOptions): P
   }
 
   const server: Server = createServer((request, response) => {
-    handle(options, basePath, request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, text(500, `emulator error: ${(error as Error).message}`));
+    handle(options, basePath, request, response).catch(() => {
+      // Only a failure before the request was logged gets here, so drop the connection.
+      response.destroy();
     });
   });
   const port = await listenOnLoopback(server, options.port ?? 0);

@@ -28,6 +28,8 @@ export interface RequestLogEntry {
   readonly grpcCode?: number | undefined;
   /** The injected fault that replaced the response, if any. */
   readonly fault?: FaultAction['_tag'] | undefined;
+  /** The message of an unexpected emulator error while handling the request. */
+  readonly error?: string | undefined;
   /** Wall-clock milliseconds from arrival to the response. */
   readonly durationMs?: number | undefined;
   /** The request body as parsed JSON with secrets replaced by `[redacted]`, or a note with its size. */
@@ -36,7 +38,12 @@ export interface RequestLogEntry {
 
 /** Lets a server fill in the outcome of a request it logged on arrival. */
 export interface RequestLogHandle {
-  finish(outcome: { status: number; grpcCode?: number | undefined; fault?: FaultAction['_tag'] | undefined }): void;
+  finish(outcome: {
+    status: number;
+    grpcCode?: number | undefined;
+    fault?: FaultAction['_tag'] | undefined;
+    error?: string | undefined;
+  }): void;
   markFault(fault: FaultAction['_tag']): void;
 }
 
@@ -141,6 +148,7 @@ export class RequestLog {
         entry.status = outcome.status;
         entry.grpcCode = outcome.grpcCode;
         entry.fault = outcome.fault ?? entry.fault;
+        entry.error = outcome.error;
         entry.durationMs = Date.now() - wallTime;
       },
       markFault: (fault) => {

@@ -1,9 +1,10 @@
 /**
  * Seeds a production-shaped pool with every kind of trouble makemac must
- * handle, for demos and end-to-end tests: healthy leases with live bots,
- * leases that never booted, dead bots, an obsolete image, a group over its
- * count, a lease still booting, other projects' leases, a lease of a swarming
- * host that is not configured, and bots that match no lease.
+ * handle, for demos and end-to-end tests. Next to healthy leases with live
+ * bots it adds leases that never booted, dead bots, an obsolete image, a
+ * group over its count and a lease still booting. It also adds other
+ * projects' leases, a lease of a swarming host that is not configured, and
+ * bots that match no lease.
  *
  * It takes plain data (hosts, pools, images and counts), so any
  * configuration shape with those fields can be passed in.
@@ -70,7 +71,7 @@ export interface SeededLease {
   readonly botId?: string | undefined;
 }
 
-/** What {@link seedTroubledPool} created. */
+/** The leases and bots {@link seedTroubledPool} created. */
 export interface TroubledPool {
   readonly leases: readonly SeededLease[];
   readonly bots: readonly { readonly swarmingHost: string; readonly botId: string; readonly kind: SeededBotKind }[];

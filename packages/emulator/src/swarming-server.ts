@@ -6,8 +6,8 @@
  * Like a pRPC server it always sends `X-Prpc-Grpc-Code` and
  * `X-Content-Type-Options: nosniff`, prefixes JSON bodies with `)]}'` and a
  * newline, and sends errors as plain text with the HTTP status that pRPC maps
- * the gRPC code to. Only the JSON encoding is emulated: a request that asks
- * for binary protobuf gets UNIMPLEMENTED.
+ * the gRPC code to. Only the JSON encoding is emulated, so a request for
+ * binary protobuf gets UNIMPLEMENTED.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
@@ -29,7 +29,7 @@ import { formatTimestamp, GrpcCode, httpStatusOfGrpcCode } from './wire-format.j
 
 /** Options of {@link startSwarmingServer}. */
 export interface SwarmingServerOptions {
-  /** The swarming host this server stands in for, for example `chromium-swarm.appspot.com`. */
+  /** The swarming host this server emulates, for example `chromium-swarm.appspot.com`. */
   readonly swarmingHost: string;
   readonly fleet: Fleet;
   readonly faults: FaultController;
@@ -380,66 +380,77 @@ const handle = async (options: SwarmingServerOptions, request: IncomingMessage, 
     log.finish({ status: statusOf(sent), grpcCode: grpcCodeOf(sent), fault });
   };
 
-  await sleep(options.faults.latencyOf('swarming'));
+  // A bug in the emulator must still end the request and show up in the request log.
+  const respond = async (): Promise<void> => {
 
-  if (match === null) {
-    finish({ _tag: 'Http', status: 404, text: `no pRPC route at ${path}; paths look like /prpc/${SERVICE}/ListBots` });
-    return;
-  }
-  if (request.method !== 'POST') {
-    response.setHeader('Allow', 'POST');
-    finish({ _tag: 'Http', status: 405, text: `pRPC accepts POST only, got ${request.method ?? 'no method'}` });
-    return;
-  }
-  if (method === undefined) {
-    const what = service === SERVICE ? `method ${SERVICE}/${methodName}` : `service ${service ?? ''}`;
-    finish(rpcError(GrpcCode.UNIMPLEMENTED, `${what} is not implemented by the emulator`));
-    return;
-  }
-  if (body._tag === 'Aborted') return;
-  if (body._tag === 'TooLarge') {
-    finish(rpcError(GrpcCode.RESOURCE_EXHAUSTED, `the request body has ${body.bytes} bytes; the emulator accepts at most 1 MiB`));
-    return;
-  }
+    await sleep(options.faults.latencyOf('swarming'));
 
-  const fault: MatchedFault | undefined = options.faults.match('swarming', method, options.swarmingHost);
-  if (fault === undefined) {
-    finish(reply(options, method, request, body.text, false));
-    return;
-  }
-
-  const tag = fault.action._tag;
-  log.markFault(tag);
-  switch (fault.action._tag) {
-    case 'EmptyBotList':
-      // The request is still checked, so auth and argument errors come through.
-      finish(reply(options, method, request, body.text, true), tag);
-      return;
-    case 'Timeout':
-      // Hold the request: the client's timeout or stop() ends the connection.
-      if (fault.applyRequest) reply(options, method, request, body.text, false);
-      return;
-    case 'MalformedBody': {
-      const real = fault.applyRequest ? reply(options, method, request, body.text, false) : undefined;
-      sendMalformed(response, real);
-      log.finish({ status: 200, grpcCode: GrpcCode.OK, fault: tag });
+    if (match === null) {
+      finish({ _tag: 'Http', status: 404, text: `no pRPC route at ${path}; paths look like /prpc/${SERVICE}/ListBots` });
       return;
     }
-    case 'HttpStatus':
-    case 'GrpcError':
-      if (fault.applyRequest) reply(options, method, request, body.text, false);
-      finish(errorFaultReply(fault.action), tag);
+    if (request.method !== 'POST') {
+      response.setHeader('Allow', 'POST');
+      finish({ _tag: 'Http', status: 405, text: `pRPC accepts POST only, got ${request.method ?? 'no method'}` });
       return;
+    }
+    if (method === undefined) {
+      const what = service === SERVICE ? `method ${SERVICE}/${methodName}` : `service ${service ?? ''}`;
+      finish(rpcError(GrpcCode.UNIMPLEMENTED, `${what} is not implemented by the emulator`));
+      return;
+    }
+    if (body._tag === 'Aborted') return;
+    if (body._tag === 'TooLarge') {
+      finish(rpcError(GrpcCode.RESOURCE_EXHAUSTED, `the request body has ${body.bytes} bytes; the emulator accepts at most 1 MiB`));
+      return;
+    }
+
+    const fault: MatchedFault | undefined = options.faults.match('swarming', method, options.swarmingHost);
+    if (fault === undefined) {
+      finish(reply(options, method, request, body.text, false));
+      return;
+    }
+
+    const tag = fault.action._tag;
+    log.markFault(tag);
+    switch (fault.action._tag) {
+      case 'EmptyBotList':
+        // The request is still checked, so auth and argument errors come through.
+        finish(reply(options, method, request, body.text, true), tag);
+        return;
+      case 'Timeout':
+        // Hold the request: the client's timeout or stop() ends the connection.
+        if (fault.applyRequest) reply(options, method, request, body.text, false);
+        return;
+      case 'MalformedBody': {
+        const real = fault.applyRequest ? reply(options, method, request, body.text, false) : undefined;
+        sendMalformed(response, real);
+        log.finish({ status: 200, grpcCode: GrpcCode.OK, fault: tag });
+        return;
+      }
+      case 'HttpStatus':
+      case 'GrpcError':
+        if (fault.applyRequest) reply(options, method, request, body.text, false);
+        finish(errorFaultReply(fault.action), tag);
+        return;
+    }
+  };
+
+  try {
+    await respond();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!response.headersSent) send(response, rpcError(GrpcCode.INTERNAL, `emulator error: ${message}`));
+    log.finish({ status: 500, error: message });
   }
 };
 
 /** Starts the Swarming server of one swarming host on 127.0.0.1. Throws when the port is taken. */
 export const startSwarmingServer = async (options: SwarmingServerOptions): Promise<SwarmingServer> => {
   const server: Server = createServer((request, response) => {
-    handle(options, request, response).catch((error: unknown) => {
-      if (!response.headersSent) {
-        send(response, { _tag: 'RpcError', code: GrpcCode.INTERNAL, message: `emulator error: ${(error as Error).message}`, header: true, status: 500 });
-      }
+    handle(options, request, response).catch(() => {
+      // Only a failure before the request was logged gets here, so drop the connection.
+      response.destroy();
     });
   });
   const port = await listenOnLoopback(server, options.port ?? 0);

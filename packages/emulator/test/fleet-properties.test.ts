@@ -1,8 +1,8 @@
 /**
  * Properties of the fleet model under arbitrary sequences of create, renew,
- * vacate, advance, kill, terminate and busy operations: the live leases match
- * a simple model, no listed lease is past its expiry, every live bot has a
- * lease, ids are unique and history runs forward in time.
+ * vacate, advance, kill, terminate and busy operations. The live leases match
+ * a simple model and none is past its expiry. Every live bot has a lease, ids
+ * are unique, and history runs forward in time.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
