@@ -6,6 +6,7 @@
  * {@link PLAN_FORMAT_VERSION} when a field changes meaning or disappears.
  */
 import {
+  formatProtoDuration,
   REDACTED,
   SECRET_METADATA_KEYS,
   type Action,
@@ -16,7 +17,7 @@ import {
   type Warning,
 } from '@makemac/core';
 
-import { formatProtoDuration, formatTimestamp } from './time.js';
+import { formatTimestamp } from './time.js';
 
 /** Version of the JSON plan document. */
 export const PLAN_FORMAT_VERSION = 1;

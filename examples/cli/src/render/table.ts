@@ -38,6 +38,8 @@ export interface TableOptions {
   readonly detail?: boolean;
   /** Prints the "Plan for <time>" title line; true by default. */
   readonly title?: boolean;
+  /** Lists every warning (`list`, the default) or prints only how many there are (`count`). */
+  readonly warnings?: 'list' | 'count';
 }
 
 /** Length of the image prefix the table prints; image SHA-256s are unique within a host. */
@@ -180,7 +182,9 @@ export const renderPlanTable = (plan: Plan, options: TableOptions = {}): string 
 
   lines.push(formatSummaryLine(plan));
 
-  if (plan.warnings.length > 0) {
+  if (plan.warnings.length > 0 && options.warnings === 'count') {
+    lines.push(`${plural(plan.warnings.length, 'warning')}; makemac plan lists them.`);
+  } else if (plan.warnings.length > 0) {
     lines.push('', `Warnings (${plan.warnings.length}):`);
     lines.push(
       ...formatColumns(

@@ -1,0 +1,33 @@
+/**
+ * Entry point of the `makemac` command. It connects `runCli` to the process:
+ * arguments, output streams, environment, and SIGINT/SIGTERM, which abort the
+ * shutdown signal so long-running commands finish in-flight calls and stop.
+ * A second signal ends the process at once.
+ */
+import { runCli } from './cli.js';
+
+const shutdown = new AbortController();
+
+const onSignal = (signal: NodeJS.Signals): void => {
+  if (shutdown.signal.aborted) {
+    process.stderr.write(`makemac: second ${signal}, exiting without waiting\n`);
+    process.exit(130);
+  }
+  process.stderr.write(`makemac: ${signal} received, finishing in-flight calls\n`);
+  shutdown.abort(signal);
+};
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const exitCode = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  shutdown: shutdown.signal,
+});
+
+// Exit once standard output has drained, so idle keep-alive connections of
+// the HTTP clients cannot hold the process open after the command is done.
+process.stdout.write('', () => process.exit(exitCode));
