@@ -7,6 +7,7 @@
  * in the report's `reason`, with nothing unsafe executed.
  */
 import {
+  plan as corePlan,
   type Config,
   type Duration,
   type MacServicePort,
@@ -30,7 +31,7 @@ import { readServices } from './snapshot.js';
 /** Computes a plan from a configuration and a snapshot; `plan` from `@makemac/core` by default. */
 export type Planner = (config: Config, snapshot: Snapshot) => Plan;
 
-/** Dependencies of a cycle. Everything but the two ports and the planner has a default. */
+/** Dependencies of a cycle. Everything but the two ports has a default. */
 export interface RuntimeDeps {
   readonly macService: MacServicePort;
   readonly swarming: SwarmingPort;
@@ -50,8 +51,8 @@ export interface RuntimeDeps {
    * memory store. `runLoop` creates one store for all its cycles.
    */
   readonly pending?: PendingCreateStore | undefined;
-  /** The planner. TODO: default to core's `plan` once `@makemac/core` exports it. */
-  readonly planner: Planner;
+  /** The planner; core's `plan` by default. */
+  readonly planner?: Planner | undefined;
 }
 
 /** How to run a cycle. */
@@ -166,7 +167,7 @@ export const reconcileOnce = async (deps: RuntimeDeps, options: CycleOptions): P
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? defaultLogger();
   const pending = deps.pending ?? createMemoryPendingStore();
-  const planner = deps.planner;
+  const planner = deps.planner ?? corePlan;
   const startedAt = now();
 
   const finish = (report: CycleReport): CycleReport => {
