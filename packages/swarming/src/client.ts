@@ -219,7 +219,11 @@ const resolveOptions = (options: SwarmingClientOptions): ResolvedOptions => {
     pageSize,
     maxPages,
     timeoutMs,
-    retry: validateRetryPolicy({ ...DEFAULT_RETRY_POLICY, ...options.retry }),
+    retry: validateRetryPolicy({
+      maxAttempts: options.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      baseDelayMs: options.retry?.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+      maxDelayMs: options.retry?.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+    }),
     sleep: options.sleep ?? defaultSleep,
     random: options.random ?? Math.random,
     botIdPattern: normalizeBotIdPattern(options.botIdPattern ?? DEFAULT_BOT_ID_PATTERN),

@@ -675,6 +675,16 @@ describe('listBots hosts and options', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('fills unset retry fields with defaults', async () => {
+    const server = await serve(() => prpcError(14, 503, 'try later'));
+    const test = testClient(server, { retry: { maxAttempts: 2, baseDelayMs: undefined } });
+
+    await listFails(test);
+
+    expect(server.requests).toHaveLength(2);
+    expect(test.sleeps).toEqual([750]);
+  });
+
   it('rejects invalid options with their name', async () => {
     const server = await serve([]);
     const invalid: Array<[Partial<Parameters<typeof testClient>[1]>, string]> = [
