@@ -317,6 +317,7 @@ describe('reconcileOnce secrets', () => {
       expect(logText).not.toContain(value);
     }
     expect(reportText).toContain('env:B1_KEY');
+    expect(JSON.parse(reportText)).toEqual(report);
   });
 
   it('skips the creates of a group with an unknown scheme, naming the reference', async () => {
