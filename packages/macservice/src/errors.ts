@@ -23,12 +23,12 @@ export const httpError = (url: string, status: number, body: string, scrub: Scru
 });
 
 /**
- * Whether a failed `leases:vacate` answer means the lease is already gone:
+ * Whether a failed `leases:vacate` response means the lease is already gone:
  * HTTP 404, or HTTP 400 or 409 whose body says "not found" or "already
  * vacated" (case-insensitive).
  *
- * NOTE: The real service's answer for vacating a lease that is gone is not
- * known; this is an assumption. A wrong base URL also answers 404, but then
+ * NOTE: The real service's response for vacating a lease that is gone is not
+ * known, so this is an assumption. A wrong base URL also gets 404, but then
  * `leases:find` fails first and no vacate is attempted.
  */
 export const isLeaseAlreadyGone = (status: number, body: string): boolean => {

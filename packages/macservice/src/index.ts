@@ -4,14 +4,14 @@
  * the wire codecs and pure mappings it is built from, so an emulator or a
  * test can speak the same protocol.
  */
+export { createMacServiceClient } from './client.js';
 export {
-  createMacServiceClient,
   DEFAULT_BASE_URL,
   DEFAULT_TIMEOUT_MS,
   normalizeBaseUrl,
   type MacServiceClientOptions,
   type MacServiceEvent,
-} from './client.js';
+} from './options.js';
 export { DEFAULT_RETRY_POLICY, isRetryable, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
 export type { FetchInit, FetchLike, FetchResponseLike } from './transport.js';
 export {

@@ -30,10 +30,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 });
 
 /**
- * Whether `error` from a call to `endpoint` may be retried. Create is retried
- * only for a `TransportError` with `notSent`; the other endpoints for any
- * `TransportError` and for a retryable `HttpError` (429, 5xx). A
- * `DecodeError` is never retried, because the same answer would come back.
+ * Tells whether `error` from a call to `endpoint` may be retried. Create is
+ * retried only for a `TransportError` with `notSent`. The other endpoints are
+ * retried for any `TransportError` and for a retryable `HttpError` (429, 5xx).
+ * A `DecodeError` is never retried, because the same response would come back.
  */
 export const isRetryable = (endpoint: Endpoint, error: MacServiceError): boolean => {
   switch (error._tag) {
@@ -62,8 +62,9 @@ export const parseRetryAfter = (header: string | null | undefined): number | und
 };
 
 /**
- * The delay before the attempt after `attempt` (1-based) failed. With a
- * `Retry-After`, that delay, bounded by `maxDelayMs`; otherwise full jitter:
+ * Computes the delay in milliseconds after attempt number `attempt` (from 1)
+ * failed. A `Retry-After` delay is used as is, bounded by `maxDelayMs`.
+ * Otherwise the delay is full jitter:
  * `random · min(maxDelayMs, baseDelayMs · 2^(attempt-1))`, rounded down.
  *
  * @param random - a number in [0, 1), as `Math.random` returns.

@@ -64,7 +64,7 @@ const VALUE_THEN_SECRET_KEY = new RegExp(
 
 const REDACTED_JSON = JSON.stringify(REDACTED);
 
-/** The forms in which `secret` may come back in a body: as is, JSON-escaped and URL-encoded. */
+/** Lists the forms in which `secret` may come back in a body: as is, JSON-escaped and URL-encoded. */
 const secretForms = (secret: string): string[] => {
   const forms = [secret, JSON.stringify(secret).slice(1, -1)];
   try {

@@ -1,6 +1,6 @@
 /**
  * One HTTP attempt: POST a JSON body with a timeout and read the whole
- * answer, or describe why no complete answer arrived as a `TransportError`.
+ * response, or describe why no complete response arrived as a `TransportError`.
  *
  * Works with any fetch that follows the WHATWG shape closely enough:
  * cross-fetch (node-fetch 2 under Node), Node's built-in fetch (undici) or a
@@ -30,20 +30,20 @@ export interface FetchInit {
 /** A fetch function, such as `cross-fetch` or `globalThis.fetch`. */
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseLike>;
 
-/** A complete HTTP answer, of any status. */
-export interface HttpAnswer {
+/** A complete HTTP response, of any status. */
+export interface ReceivedResponse {
   readonly status: number;
   readonly body: string;
   /** The `Retry-After` header, when present. */
   readonly retryAfter: string | null;
 }
 
-/** The result of one attempt: an answer, or the transport failure that prevented one. */
+/** The result of one attempt: a response, or the transport failure that prevented one. */
 export type AttemptResult =
-  | { readonly _tag: 'Answered'; readonly answer: HttpAnswer }
+  | { readonly _tag: 'Received'; readonly response: ReceivedResponse }
   | { readonly _tag: 'Failed'; readonly error: TransportError };
 
-/** What an attempt sends, and with what limits. */
+/** The request of one attempt and its time limit. */
 export interface AttemptRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
@@ -117,9 +117,9 @@ const errorDetails = (error: unknown): ErrorDetails => {
 };
 
 /**
- * Whether a fetch failure provably happened before the request was sent: its
- * code belongs to name resolution or connecting and, when the failed syscall
- * is known, that syscall is `connect` or `getaddrinfo`.
+ * Tells whether a fetch failure provably happened before the request was
+ * sent. That is the case when its code belongs to name resolution or connecting and,
+ * if the failed syscall is known, that syscall is `connect` or `getaddrinfo`.
  */
 export const failedBeforeSending = (error: unknown): boolean => {
   const { code, syscall } = errorDetails(error);
@@ -163,7 +163,7 @@ export const transportError = (
 };
 
 /**
- * Sends one POST and reads the whole answer. The timeout covers connecting,
+ * Sends one POST and reads the whole response. The timeout covers connecting,
  * the response headers and the body. Never rejects.
  */
 export const attempt = async (fetch: FetchLike, request: AttemptRequest, scrub: Scrubber): Promise<AttemptResult> => {
@@ -184,7 +184,7 @@ export const attempt = async (fetch: FetchLike, request: AttemptRequest, scrub: 
     });
     const body = await response.text();
     const retryAfter = response.headers.get('retry-after');
-    return { _tag: 'Answered', answer: { status: response.status, body, retryAfter } };
+    return { _tag: 'Received', response: { status: response.status, body, retryAfter } };
   } catch (error) {
     return { _tag: 'Failed', error: transportError(request.url, error, timedOut, request.timeoutMs, scrub) };
   } finally {

@@ -157,7 +157,7 @@ export const WireFindRequest = t.type({ vmResourceNamespace: withDefault(WireNam
 /** Decoded find request. */
 export type WireFindRequest = t.TypeOf<typeof WireFindRequest>;
 
-/** Answer of `leases:find`. A missing `instances` means no leases. There is no page token. */
+/** Response of `leases:find`. A missing `instances` means no leases. There is no page token. */
 export const WireFindResponse = t.type(
   { instances: withDefault(t.array(WireInstance, 'array (Instance)'), Object.freeze([]) as unknown as WireInstance[]) },
   'object (FindResponse)',
@@ -177,7 +177,7 @@ export const WireLeaseRequest = t.type(
 /** Decoded create request. */
 export type WireLeaseRequest = t.TypeOf<typeof WireLeaseRequest>;
 
-/** Answer of `leases:create`: the new lease, which may not be running yet. */
+/** Response of `leases:create`: the new lease, which may not be running yet. */
 export const WireLeaseResponse = t.type({ pendingLease: WireLease }, 'object (LeaseResponse)');
 /** Decoded create response. */
 export type WireLeaseResponse = t.TypeOf<typeof WireLeaseResponse>;
@@ -187,7 +187,7 @@ export const WireRenewRequest = t.type({ leaseId: optionalString, duration: Dura
 /** Decoded renew request. */
 export type WireRenewRequest = t.TypeOf<typeof WireRenewRequest>;
 
-/** Answer of `leases:renew`: the new expiry. */
+/** Response of `leases:renew`: the new expiry. */
 export const WireRenewResponse = t.type({ expires: TimestampFromString }, 'object (RenewResponse)');
 /** Decoded renew response. */
 export type WireRenewResponse = t.TypeOf<typeof WireRenewResponse>;
@@ -197,7 +197,7 @@ export const WireVacateRequest = t.type({ leaseId: optionalString }, 'object (Va
 /** Decoded vacate request. */
 export type WireVacateRequest = t.TypeOf<typeof WireVacateRequest>;
 
-/** Answer of `leases:vacate`: any JSON object, normally `{}`; its fields are ignored. */
+/** Response of `leases:vacate`: any JSON object, normally `{}`; its fields are ignored. */
 export const WireVacateResponse = t.type({}, 'object (VacateResponse)');
 /** Decoded vacate response. */
 export type WireVacateResponse = t.TypeOf<typeof WireVacateResponse>;

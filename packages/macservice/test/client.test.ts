@@ -1,6 +1,6 @@
 /**
  * Contract tests of the MacService client against scripted fake servers on
- * 127.0.0.1: exact requests, decoding of the answer shapes the leases API
+ * 127.0.0.1: exact requests, decoding of the response shapes the leases API
  * sends, retry policy, typed errors and secret handling.
  */
 import { METADATA_CERT, METADATA_HOSTNAME, METADATA_KEY, METADATA_SWARMING, REDACTED } from '@makemac/core';
@@ -8,8 +8,9 @@ import type { LeaseRequest, MacServicePort } from '@makemac/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { MacServiceClientOptions, MacServiceEvent } from '../src/client.js';
-import { createMacServiceClient, DEFAULT_BASE_URL } from '../src/client.js';
+import type { MacServiceClientOptions, MacServiceEvent } from '../src/options.js';
+import { createMacServiceClient } from '../src/client.js';
+import { DEFAULT_BASE_URL } from '../src/options.js';
 import type { FakeServer, Reply } from './support/fake-server.js';
 import { closedPort, startFakeServer } from './support/fake-server.js';
 
@@ -56,7 +57,7 @@ interface Harness {
   readonly events: MacServiceEvent[];
 }
 
-/** A client with recorded sleeps and events, and jitter fixed at one half. */
+/** Builds a client that records sleeps and events, with jitter fixed at one half. */
 const harness = (baseUrl: string, options: Partial<MacServiceClientOptions> = {}): Harness => {
   const delays: number[] = [];
   const events: MacServiceEvent[] = [];
@@ -86,6 +87,13 @@ const instance = (leaseId: string, overrides: Record<string, unknown> = {}): Rec
   },
   ...overrides,
 });
+
+const rightOf = <L, R>(result: E.Either<L, R>): R => {
+  if (E.isLeft(result)) {
+    throw new Error(`expected a Right, got Left ${JSON.stringify(result.left)}`);
+  }
+  return result.right;
+};
 
 const leftOf = <L, R>(result: E.Either<L, R>): L => {
   if (E.isRight(result)) {
@@ -178,7 +186,7 @@ describe('requests', () => {
   });
 });
 
-describe('find answers', () => {
+describe('find responses', () => {
   it('reads an empty object and an empty list as no leases', async () => {
     const server = await start({ 'leases:find': [ok({}), ok({ instances: [] })] });
     const { client } = harness(server.baseUrl);
@@ -193,8 +201,7 @@ describe('find answers', () => {
 
     const result = await harness(server.baseUrl).client.find('golang')();
 
-    expect(E.isRight(result)).toBe(true);
-    const leases = E.isRight(result) ? result.right : [];
+    const leases = rightOf(result);
     expect(leases.map((lease) => lease.leaseId)).toStrictEqual(ids);
     expect(leases[39]).toStrictEqual({
       leaseId: ids[39],
@@ -248,7 +255,7 @@ describe('find answers', () => {
 
     const result = await harness(server.baseUrl).client.find('golang')();
 
-    expect(E.isRight(result) && result.right.map((lease) => lease.expires)).toStrictEqual([
+    expect(rightOf(result).map((lease) => lease.expires)).toStrictEqual([
       EXPIRES_MS + 123,
       EXPIRES_MS,
       EXPIRES_MS + 250,
@@ -269,7 +276,7 @@ describe('find answers', () => {
 
     const result = await harness(server.baseUrl).client.find('golang')();
 
-    expect(E.isRight(result) && result.right[0]?.metadata).toStrictEqual({
+    expect(rightOf(result)[0]?.metadata).toStrictEqual({
       [METADATA_SWARMING]: 'chromium-swarm.appspot.com',
       [METADATA_HOSTNAME]: 'darwin-amd64-14',
       [METADATA_CERT]: REDACTED,
@@ -342,7 +349,7 @@ describe('decode errors', () => {
     expect(leftOf(await client.find('golang')())).toMatchObject({ path: 'instances', expected: 'array (Instance)' });
   });
 
-  it('checks create and renew answers', async () => {
+  it('checks create and renew responses', async () => {
     const server = await start({
       'leases:create': [ok({ lease: { leaseId: LEASE_ID, expires: EXPIRES } })],
       'leases:renew': [ok({ expires: '2024-03-09 14:00:00' })],
@@ -376,7 +383,7 @@ describe('status handling', () => {
 
     const result = await client.find('golang')();
 
-    expect(E.isRight(result) && result.right.map((lease) => lease.leaseId)).toStrictEqual([LEASE_ID]);
+    expect(rightOf(result).map((lease) => lease.leaseId)).toStrictEqual([LEASE_ID]);
     expect(server.requests).toHaveLength(3);
     // Full jitter with random() = 0.5 and a 500 ms base: half of 500, then half of 1000.
     expect(delays).toStrictEqual([250, 500]);
@@ -470,7 +477,7 @@ describe('vacate of a lease that is gone', () => {
     expect(events).toMatchObject([{ event: 'vacate-already-gone', leaseId: LEASE_ID, status }]);
   });
 
-  it('reports other 400 answers', async () => {
+  it('reports other 400 responses', async () => {
     const server = await start({ 'leases:vacate': [{ status: 400, body: 'invalid lease id' }] });
 
     const error = leftOf(await harness(server.baseUrl).client.vacate('bad id')());
@@ -497,7 +504,8 @@ describe('transport failures', () => {
     expect(events[0]).toMatchObject({ event: 'retry', error: { _tag: 'TransportError', kind: 'timeout', notSent: false } });
   });
 
-  it('does not retry a create that timed out, because it may have been received', async () => {
+  // A create that timed out may have been received, so repeating it could lease a second VM.
+  it('does not retry a timed-out create', async () => {
     const server = await start({ 'leases:create': [{ status: 200, body: '{}', delayMs: 2000 }] });
 
     const error = leftOf(await harness(server.baseUrl, { timeoutMs: 100 }).client.create(leaseRequest)());
@@ -545,7 +553,7 @@ describe('transport failures', () => {
       url: `http://127.0.0.1:${port}/v1alpha1/leases:create`,
       notSent: true,
     });
-    expect(error._tag === 'TransportError' && error.message).toContain('ECONNREFUSED');
+    expect(error).toMatchObject({ message: expect.stringContaining('ECONNREFUSED') });
     expect(events).toHaveLength(1);
   });
 

@@ -167,7 +167,7 @@ describe('response mapping', () => {
     );
   });
 
-  it('maps create and renew answers', () => {
+  it('maps create and renew responses', () => {
     expect(
       toCreatedLease({
         pendingLease: {

@@ -1,7 +1,7 @@
 /**
  * A scripted MacService stand-in for contract tests: an HTTP server on
- * 127.0.0.1 that records every request and answers each route with the next
- * reply from its script.
+ * 127.0.0.1 that records every request and responds to each route with the
+ * next reply from its script.
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
@@ -16,7 +16,7 @@ export interface RecordedRequest {
   readonly body: string;
 }
 
-/** One scripted answer. */
+/** One scripted response. */
 export interface Reply {
   readonly status: number;
   readonly body?: string;
@@ -25,13 +25,13 @@ export interface Reply {
   readonly delayMs?: number;
 }
 
-/** A scripted answer, or a function that builds one from the request, for example to echo it. */
+/** A scripted response, or a function that builds one from the request, for example to echo it. */
 export type ScriptedReply = Reply | ((request: RecordedRequest) => Reply);
 
 /** The path prefix the fake serves, like the real service's `/v1alpha1/`. */
 export const API_PREFIX = '/v1alpha1/';
 
-/** Answer when a route's script has run out; 418 so that no client retries it. */
+/** Response once a route's script has run out: 418, which no client retries. */
 const UNSCRIPTED: Reply = { status: 418, body: 'no scripted reply left for this route' };
 
 export interface FakeServer {
@@ -47,9 +47,8 @@ export interface FakeServer {
 
 /**
  * Starts a fake on 127.0.0.1. `script` maps a route such as `leases:find` to
- * the replies for its successive requests; a route whose replies ran out
- * answers 418. With `port` 0 the system picks a
- * free port.
+ * the replies for its successive requests. A request to a route whose
+ * replies ran out gets 418. With `port` 0 the system picks a free port.
  */
 export const startFakeServer = async (
   script: Readonly<Record<string, readonly ScriptedReply[]>>,
@@ -115,7 +114,7 @@ export const startFakeServer = async (
   };
 };
 
-/** A port on 127.0.0.1 that was just listening and is now closed, so connecting to it is refused. */
+/** Opens and closes a port on 127.0.0.1 and returns it, so that connecting to it is refused. */
 export const closedPort = async (): Promise<number> => {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
