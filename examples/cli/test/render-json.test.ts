@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '@makemac/core';
 
 import { renderPlanJson, toPlanDocument } from '../src/render/json.js';
-import { formatHumanDuration, formatProtoDuration } from '../src/render/time.js';
 import {
   HOST_FOREIGN,
   HOST_INTERNAL,
@@ -214,26 +213,5 @@ describe('JSON plan document', () => {
       warnings: [...plan.warnings].reverse(),
     };
     expect(renderPlanJson(reversed)).toBe(renderPlanJson(plan));
-  });
-});
-
-describe('duration text', () => {
-  it.each([
-    [82_800_000, '82800s'],
-    [86_400_000, '86400s'],
-    [0, '0s'],
-    [1_500, '1.500s'],
-    [-2_000, '-2s'],
-  ])('formats %d ms as %s', (ms, text) => {
-    expect(formatProtoDuration(ms)).toBe(text);
-  });
-
-  it.each([
-    [82_800_000, '23h'],
-    [5_400_000, '1h30m'],
-    [45_000, '45s'],
-    [0, '0s'],
-  ])('formats %d ms for people as %s', (ms, text) => {
-    expect(formatHumanDuration(ms)).toBe(text);
   });
 });

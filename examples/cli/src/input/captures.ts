@@ -5,10 +5,9 @@
  * so an offline plan sees exactly what a live one would.
  */
 import { listed, type Bot, type Config, type DecodeError, type ExcludedBot, type Lease, type Snapshot } from '@makemac/core';
-import { toLeases, WireFindResponse } from '@makemac/macservice';
+import { decodeFindResponse } from '@makemac/macservice';
 import { decodeListBotsResponse } from '@makemac/swarming';
 import * as E from 'fp-ts/lib/Either.js';
-import type * as t from 'io-ts';
 
 import { usageError } from '../errors.js';
 import type { KeyValue } from '../options.js';
@@ -32,43 +31,10 @@ const decodeErrorToUsage = (file: string, error: DecodeError, pathPrefix: string
     `expected ${error.expected}, found ${error.valueExcerpt}`,
   );
 
-/** Names the JSON type of a value without quoting it, because a capture may hold certificates and keys. */
-const describeJsonType = (value: unknown): string => {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (value === undefined) return 'nothing';
-  return `a ${typeof value}`;
-};
-
-/**
- * Decodes a parsed `leases:find` body with the adapter's wire codec and
- * mapping, which redacts secret metadata values.
- * TODO: use a body decoder exported by @makemac/macservice once it has one,
- * so live and offline decoding share one function and one error format.
- */
-export const decodeFindBody = (body: unknown, file: string): E.Either<DecodeError, readonly Lease[]> => {
-  const decoded = WireFindResponse.decode(body);
-  if (E.isRight(decoded)) return E.right(toLeases(decoded.right));
-
-  const first: t.ValidationError | undefined = decoded.left[0];
-  const context = first?.context ?? [];
-  return E.left({
-    _tag: 'DecodeError',
-    url: file,
-    path: context
-      .map((entry) => entry.key)
-      .filter((key) => key !== '')
-      .join('.'),
-    expected: context.at(-1)?.type.name ?? 'a valid value',
-    valueExcerpt: describeJsonType(first?.value),
-  });
-};
-
 /** Reads and decodes a captured `leases:find` body. */
 export const loadLeasesCapture = async (file: string, cwd: string): Promise<readonly Lease[]> => {
   const body = await readJsonFile(file, cwd, 'leases:find capture', { allowXssiPrefix: true });
-  const leases = decodeFindBody(body, file);
+  const leases = decodeFindResponse(body, file);
 
   if (E.isLeft(leases)) {
     throw decodeErrorToUsage(file, leases.left, '');

@@ -14,7 +14,7 @@ export const loadConfig = async (path: string, cwd: string): Promise<Config> => 
   const decoded = decodeConfig(json);
 
   if (E.isLeft(decoded)) {
-    throw usageError(`${path}: invalid configuration:\n${formatConfigErrors(decoded.left)}`);
+    throw usageError(`${path}: ${formatConfigErrors(decoded.left)}`);
   }
   return decoded.right;
 };
