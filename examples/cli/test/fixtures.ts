@@ -53,7 +53,7 @@ export const mixedPlan = (): Plan => {
     { leaseId: 'lease-d', decision: 'keep', reason: 'booting', swarmingHost: HOST_PUBLIC, image: IMAGE_B, detail: '23h30m left, created within the last hour' },
     { leaseId: 'lease-u', decision: 'skip', reason: 'unmanaged', image: IMAGE_A, detail: 'project "other" is not makemac/<host>' },
     { leaseId: 'lease-f', decision: 'skip', reason: 'foreign-host', swarmingHost: HOST_FOREIGN, image: IMAGE_A, detail: 'host is not configured' },
-    { leaseId: 'lease-i', decision: 'skip', reason: 'listing-failed', swarmingHost: HOST_INTERNAL, image: IMAGE_A, detail: 'listing of the host failed' },
+    { leaseId: 'lease-i', decision: 'keep', reason: 'listing-failed', swarmingHost: HOST_INTERNAL, image: IMAGE_A, detail: 'listing of the host failed' },
   ];
   const groups: GroupSummary[] = [
     { swarmingHost: HOST_PUBLIC, image: IMAGE_A, hostname: 'darwin-amd64-12', have: 2, want: 1, create: 0 },

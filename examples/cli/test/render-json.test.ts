@@ -196,8 +196,8 @@ describe('JSON plan document', () => {
       vacate: 2,
       renew: 1,
       create: 2,
-      keep: 1,
-      skip: 3,
+      keep: 2,
+      skip: 2,
       converged: false,
     });
     expect(toPlanDocument(convergedPlan()).summary.converged).toBe(true);

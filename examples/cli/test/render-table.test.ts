@@ -59,7 +59,7 @@ describe('table plan output', () => {
   it('ends with summary and warnings', () => {
     const lines = renderPlanTable(mixedPlan()).trimEnd().split('\n');
     expect(lines.slice(-6)).toEqual([
-      'Summary: vacate 2, renew 1, create 2; keep 1, skip 3; 7 leases; the pool is not at its configured counts yet.',
+      'Summary: vacate 2, renew 1, create 2; keep 2, skip 2; 7 leases; the pool is not at its configured counts yet.',
       '',
       'Warnings (2):',
       '  CODE             MESSAGE',

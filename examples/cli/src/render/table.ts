@@ -20,7 +20,7 @@ export const REASON_PHRASES: Readonly<Record<ReasonCode, string>> = {
   'renew-due': 'renewal due',
   unmanaged: 'not managed by makemac',
   'foreign-host': 'swarming host not in the configuration',
-  'listing-failed': 'bot listing failed, lease left alone',
+  'listing-failed': 'bots of the host could not be listed',
 };
 
 /** Which leases the table lists. */
