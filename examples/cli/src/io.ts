@@ -4,7 +4,7 @@
  * ones; tests can pass their own and run commands in-process.
  */
 
-/** What a command may touch outside its arguments. */
+/** The process resources a command may use besides its arguments. */
 export interface CliIo {
   /** Writes text to standard output as is. */
   readonly stdout: (text: string) => void;

@@ -36,7 +36,7 @@ export interface SeededEmulator {
 /**
  * Starts an emulator serving the production hosts, with its virtual clock at
  * the current wall-clock time (so `makemac run`, which reads the real clock,
- * sees consistent expiries), and seeds a troubled pool.
+ * plans with consistent expiries), and seeds a troubled pool.
  */
 export const startSeededEmulator = async (options: { readonly latencyMs?: number; readonly seed?: number } = {}): Promise<SeededEmulator> => {
   const config = productionConfig();
@@ -69,7 +69,7 @@ export const liveEnv = (emulator: Emulator): Record<string, string> => ({
 export const mutatingEntries = (emulator: Emulator): RequestLogEntry[] =>
   emulator.requestLog.entries().filter((entry) => MUTATING_ENDPOINTS.includes(entry.endpoint));
 
-/** The lease id in a renew or vacate request body. */
+/** Returns the lease id of a renew or vacate request body. */
 export const leaseIdOf = (entry: RequestLogEntry): string | undefined => {
   const body = entry.body as { leaseId?: unknown } | null;
   return typeof body?.leaseId === 'string' ? body.leaseId : undefined;

@@ -127,7 +127,7 @@ describe('makemac run against the emulator', () => {
     // It stopped mid-cycle: fewer calls than the plan had actions.
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.length).toBeLessThan(plannedActions);
-    // Every call it started got its answer: nothing was abandoned half-way.
+    // Every call it started got its response, so nothing was abandoned half-way.
     expect(sent.every((entry) => entry.status === 200)).toBe(true);
     // Every vacate it sent was planned.
     for (const entry of sent.filter((request) => request.endpoint === 'leases:vacate')) {

@@ -37,7 +37,7 @@ interface DemoOptions {
 /** Virtual time between two cycles, the default period of `makemac run`. */
 export const DEMO_CYCLE_PERIOD_MS = 3_600_000;
 
-/** Cycles the demo runs at most unless told otherwise. */
+/** Default maximum number of cycles the demo runs. */
 export const DEFAULT_MAX_CYCLES = 12;
 
 /** Connects the real adapters to the emulator with its fake credentials. */

@@ -14,9 +14,9 @@ import { Option, type Command } from 'commander';
 
 import { usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { collectKeyValue, parseDuration, parseUrl, type KeyValue } from '../options.js';
+import { collectKeyValue, parseDuration, parseInteger, parseUrl, type KeyValue } from '../options.js';
 
-/** Default environment variable that holds the MacService API key. */
+/** Default environment variable that contains the MacService API key. */
 export const DEFAULT_API_KEY_ENV = 'MACSERVICE_API_KEY';
 
 /** The endpoint and credential option values, as commander parses them. */
@@ -28,6 +28,7 @@ export interface EndpointOptions {
   readonly swarmingTokenEnv?: string;
   readonly swarmingTokenFile?: string;
   readonly timeout?: number;
+  readonly maxAttempts?: number;
 }
 
 /** Adds the endpoint and credential options to a command. */
@@ -53,6 +54,11 @@ export const addEndpointOptions = (command: Command): Command =>
     )
     .addOption(
       new Option('--timeout <duration>', 'time limit of one HTTP call, for example 30s').argParser(parseDuration('--timeout')),
+    )
+    .addOption(
+      new Option('--max-attempts <n>', 'attempts per call, counting the first, before a retryable failure is final').argParser(
+        parseInteger('--max-attempts', 1, 20),
+      ),
     );
 
 /** The two ports, connected to the services the options name. */
@@ -106,7 +112,7 @@ export const resolveTokenProvider = async (options: EndpointOptions, io: CliIo):
   }
 
   if (options.swarmingTokenFile !== undefined) {
-    // Read once now so a missing file is a usage error; the provider rereads it per request.
+    // Read once now so that a missing file is a usage error. The provider rereads it for each request.
     await readSecretFile(options.swarmingTokenFile, io.cwd, 'Swarming token', '--swarming-token-file');
     return tokenFromFile(resolve(io.cwd, options.swarmingTokenFile));
   }
@@ -142,6 +148,7 @@ const ENDPOINT_OPTION_NAMES: readonly (keyof EndpointOptions)[] = [
   'swarmingTokenEnv',
   'swarmingTokenFile',
   'timeout',
+  'maxAttempts',
 ];
 
 /** Lists the endpoint and credential flags given on the command line, as `--flag-name`. */
@@ -170,15 +177,15 @@ export const connectServices = async (config: Config, options: EndpointOptions, 
   const apiKey = await resolveApiKey(options, io);
   const tokenProvider = await resolveTokenProvider(options, io);
 
-  const macService = createMacServiceClient({
-    apiKey,
-    baseUrl: options.macserviceUrl ?? DEFAULT_BASE_URL,
-    ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
-  });
-  const swarming = createSwarmingClient({
-    tokenProvider,
-    serviceUrls,
-    ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
-  });
-  return { macService, swarming };
+  const timeout = options.timeout === undefined ? {} : { timeoutMs: options.timeout };
+  const retry = options.maxAttempts === undefined ? {} : { retry: { maxAttempts: options.maxAttempts } };
+  try {
+    const macService = createMacServiceClient({ apiKey, baseUrl: options.macserviceUrl ?? DEFAULT_BASE_URL, ...timeout, ...retry });
+    const swarming = createSwarmingClient({ tokenProvider, serviceUrls, ...timeout, ...retry });
+    return { macService, swarming };
+  } catch (cause) {
+    // The adapters check their options (URLs, timeouts, retry limits) and throw on bad ones.
+    if (cause instanceof TypeError || cause instanceof RangeError) throw usageError(cause.message);
+    throw cause;
+  }
 };

@@ -78,7 +78,7 @@ const readLiveSnapshot = async (
     throw runtimeFailure(`leases:find failed, so there is no plan: ${reading.leases.left.reason}`);
   }
 
-  // The clock is read here, once, after both services answered.
+  // The clock is read here, once, after both services responded.
   const now = options.now ?? Date.now();
   return {
     snapshot: { now, leases: reading.leases.right, swarming: reading.swarming },
@@ -107,7 +107,7 @@ const runPlan = async (command: Command, io: CliIo, setExitCode: ExitCodeSink): 
   printPlan(io, computePlan(config, snapshot), options.output);
 
   if (failedHosts.length > 0) {
-    // The plan is still printed: it shows what is safe, and the warnings say why the rest is held.
+    // The plan is still printed because it shows what is safe, and its warnings explain what is held back.
     io.stderr(`makemac: listing the bots of ${failedHosts.join(', ')} failed; see the warnings of the plan\n`);
     setExitCode(ExitCode.Failure);
   }

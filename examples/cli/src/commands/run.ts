@@ -54,8 +54,8 @@ const runRun = async (command: Command, io: CliIo, setExitCode: ExitCodeSink): P
     {
       macService: services.macService,
       swarming: services.swarming,
-      // TODO: `secret:` references need a Secret Manager client, which the CLI does not have;
-      // until then only `env:` and `file:` references resolve, and creates that need others are skipped.
+      // TODO: `secret:` references need a Secret Manager client, which the CLI does not have.
+      // Until it has one, only `env:` and `file:` references resolve, so creates that need `secret:` are skipped.
       resolveSecret: createSecretResolver({ env: io.env }),
       logger,
       planner: plan,
@@ -69,9 +69,9 @@ const runRun = async (command: Command, io: CliIo, setExitCode: ExitCodeSink): P
     },
   );
 
-  // With --once the exit code tells a script whether the cycle went through:
-  // a failed find, a failed listing or a failed action is exit code 1. A
-  // shutdown is not a failure, and a periodic run only ends by one.
+  // With --once, exit code 1 marks a cycle that did not go through: a failed
+  // find, a failed listing or a failed action. A shutdown is not a failure,
+  // and a periodic run ends only by a shutdown.
   const last = result.lastReport;
   const cycleFailed =
     last !== undefined &&

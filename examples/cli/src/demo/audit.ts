@@ -1,8 +1,8 @@
 /**
- * What the demo verifies after its cycles, from the emulator's own records
- * rather than from makemac's reports: the managed leases per (swarming host,
- * image), the leases each mutating request named, and that no request named
- * a lease makemac does not own.
+ * The checks the demo makes after its cycles. They read the emulator's own
+ * records rather than makemac's reports: the managed leases per (swarming
+ * host, image), the leases each mutating request named, and whether any
+ * request named a lease makemac does not own.
  */
 import type { Config } from '@makemac/core';
 import type { Emulator, RequestLogEntry, SeededLease, SeededLeaseKind } from '@makemac/emulator';

@@ -12,7 +12,7 @@ export const fakePem = (name: string): string => {
   return `-----BEGIN ${kind}-----\n${body}\n-----END ${kind}-----\n`;
 };
 
-/** Creates a resolver that answers every `secret:` reference with {@link fakePem}; other schemes fail. */
+/** Creates a resolver that resolves every `secret:` reference to {@link fakePem}. Other schemes fail. */
 export const createDemoSecretResolver = (): SecretResolver =>
   createSecretResolver({
     env: {},

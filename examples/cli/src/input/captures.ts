@@ -2,7 +2,7 @@
  * Offline snapshots from captured response bodies: one `leases:find` body
  * and, per configured swarming host, one ListBots body or a JSON array of
  * ListBots pages. The bodies are decoded by the adapters' own pure decoders,
- * so an offline plan sees exactly what a live one would.
+ * so an offline plan reads exactly the leases and bots a live one would.
  */
 import { listed, type Bot, type Config, type DecodeError, type ExcludedBot, type Lease, type Snapshot } from '@makemac/core';
 import { decodeFindResponse } from '@makemac/macservice';

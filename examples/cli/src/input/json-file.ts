@@ -111,5 +111,8 @@ export const toBracketPath = (dotted: string): string =>
   dotted
     .split('.')
     .filter((segment) => segment !== '')
-    .map((segment, index) => (/^\d+$/.test(segment) ? `[${segment}]` : index === 0 ? segment : `.${segment}`))
+    .map((segment, index) => {
+      if (/^\d+$/.test(segment)) return `[${segment}]`;
+      return index === 0 ? segment : `.${segment}`;
+    })
     .join('');

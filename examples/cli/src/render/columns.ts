@@ -4,7 +4,7 @@
  * lines carry no trailing spaces.
  */
 
-/** How one column lines up. */
+/** Alignment of one column. */
 export type ColumnAlign = 'left' | 'right';
 
 /** Lays out a header and rows as aligned lines, each prefixed with `indent`. */

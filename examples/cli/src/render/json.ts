@@ -116,7 +116,10 @@ export interface PlanDocument {
 }
 
 // Plain code-unit order, so the output does not depend on the locale.
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const compareStrings = (a: string, b: string): number => {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+};
 
 const compareBy =
   <T>(...keys: readonly ((value: T) => string)[]) =>

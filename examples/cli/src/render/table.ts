@@ -23,7 +23,7 @@ export const REASON_PHRASES: Readonly<Record<ReasonCode, string>> = {
   'listing-failed': 'bots of the host could not be listed',
 };
 
-/** Which leases the table lists. */
+/** The set of leases the table lists. */
 export type LeaseRows =
   /** Every lease. */
   | 'all'
@@ -32,7 +32,7 @@ export type LeaseRows =
 
 /** Options of {@link renderPlanTable}. */
 export interface TableOptions {
-  /** Which leases get a row; `all` by default. */
+  /** The leases that get a row; `all` by default. */
   readonly leases?: LeaseRows;
   /** Adds the decision detail (the numbers behind the reason) to each lease row; true by default. */
   readonly detail?: boolean;
@@ -48,7 +48,10 @@ const SHORT_IMAGE_LENGTH = 12;
 const shortImage = (image: string): string => (image === '' ? '(none)' : image.slice(0, SHORT_IMAGE_LENGTH));
 
 // Plain code-unit order, so the output does not depend on the locale.
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const compareStrings = (a: string, b: string): number => {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+};
 
 const DECISION_RANK: Readonly<Record<DecisionKind, number>> = { vacate: 0, renew: 1, keep: 2, skip: 3 };
 
