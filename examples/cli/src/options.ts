@@ -55,13 +55,22 @@ export const collectKeyValue =
   };
 
 // RFC 3339 date-time: a full date, a time with optional fraction, and `Z` or an offset.
-const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Tells whether the fields of an RFC 3339 time name a real calendar date and clock time. */
+const isValidDateTime = (match: RegExpExecArray): boolean => {
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  // Day 0 of the next month is the last day of this one; Date.UTC handles leap years.
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
+};
 
 /** Parses an RFC 3339 timestamp, such as `2026-03-08T17:00:00Z`, to milliseconds since the epoch. */
 export const parseRfc3339 =
   (name: string) =>
   (value: string): number => {
-    const time = RFC_3339.test(value) ? Date.parse(value.replace(' ', 'T')) : Number.NaN;
+    const match = RFC_3339.exec(value);
+    const time = match !== null && isValidDateTime(match) ? Date.parse(value.replace(' ', 'T')) : Number.NaN;
     if (Number.isNaN(time)) {
       throw new InvalidArgumentError(
         `${name} must be an RFC 3339 time such as 2026-03-08T17:00:00Z, got "${value}".`,
