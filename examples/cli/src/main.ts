@@ -1,8 +1,8 @@
 /**
  * Entry point of the `makemac` command. It connects `runCli` to the process:
  * arguments, output streams, environment, and SIGINT/SIGTERM, which abort the
- * shutdown signal so long-running commands finish in-flight calls and stop.
- * A second signal ends the process at once.
+ * shutdown signal of `run`, `demo` and `emulator`, so they finish in-flight
+ * calls and stop. A second signal ends the process at once.
  */
 import { runCli } from './cli.js';
 
@@ -13,12 +13,17 @@ const onSignal = (signal: NodeJS.Signals): void => {
     process.stderr.write(`makemac: second ${signal}, exiting without waiting\n`);
     process.exit(130);
   }
-  process.stderr.write(`makemac: ${signal} received, finishing in-flight calls\n`);
+  process.stderr.write(`makemac: ${signal} received, stopping after the work in flight\n`);
   shutdown.abort(signal);
 };
 
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+// Only the long-running commands stop gracefully. `plan` keeps Node's default
+// handling, so Ctrl-C ends it at once: it changes nothing, so nothing is lost.
+const GRACEFUL_COMMANDS = new Set(['run', 'demo', 'emulator']);
+if (GRACEFUL_COMMANDS.has(process.argv[2] ?? '')) {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
 
 const exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

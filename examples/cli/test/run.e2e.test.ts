@@ -3,6 +3,8 @@
  * built CLI against an emulator started here: dry runs change nothing, a
  * failed listing leads to no vacate, and SIGTERM mid-cycle loses nothing.
  */
+import type { ChildProcess } from 'node:child_process';
+
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { GrpcCode, type Emulator } from '@makemac/emulator';
@@ -140,5 +142,34 @@ describe('makemac run against the emulator', () => {
       }
     }
     expect(parseLogLines(result.stdout).some((line) => line.msg === 'reconcile loop stopped')).toBe(true);
+  });
+
+  it('stops on SIGINT between cycles', async () => {
+    const seeded = await startSeededEmulator();
+    emulator = seeded.emulator;
+
+    let signalled = false;
+    let running: ChildProcess | undefined;
+    const result = await runCliProcess(['run', '--config', PRODUCTION_CONFIG, '--period', '1h', ...liveFlags(emulator)], {
+      env: liveEnv(emulator),
+      timeoutMs: 30_000,
+      onStdout: (_chunk, all) => {
+        // The first cycle is over; the loop now waits an hour for the next one.
+        if (!signalled && all.includes('"msg":"reconcile cycle finished"')) {
+          signalled = true;
+          setTimeout(() => running?.kill('SIGINT'), 200);
+        }
+      },
+      onSpawn: (child) => {
+        running = child;
+      },
+    });
+
+    expect(signalled).toBe(true);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('SIGINT received');
+    const lines = parseLogLines(result.stdout);
+    expect(lines.filter((line) => line.msg === 'reconcile cycle finished')).toHaveLength(1);
+    expect(lines.at(-1)?.msg).toBe('reconcile loop stopped');
   });
 });
