@@ -18,7 +18,7 @@ const onSignal = (signal: NodeJS.Signals): void => {
 };
 
 // Only the long-running commands stop gracefully. `plan` keeps Node's default
-// handling, so Ctrl-C ends it at once: it changes nothing, so nothing is lost.
+// handling, so Ctrl-C ends it at once. It sends no mutating request, so nothing is half-done.
 const GRACEFUL_COMMANDS = new Set(['run', 'demo', 'emulator']);
 if (GRACEFUL_COMMANDS.has(process.argv[2] ?? '')) {
   process.on('SIGINT', onSignal);

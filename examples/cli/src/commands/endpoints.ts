@@ -67,18 +67,18 @@ export interface Services {
   readonly swarming: SwarmingPort;
 }
 
-const readSecretFile = async (path: string, cwd: string, what: string, flag: string): Promise<string> => {
+const readSecretFile = async (path: string, cwd: string, fileKind: string, flag: string): Promise<string> => {
   let text: string;
   try {
     text = await readFile(resolve(cwd, path), 'utf8');
   } catch (cause) {
     const code = (cause as { code?: unknown } | null)?.code;
-    throw usageError(`cannot read the ${what} file ${path} (${flag}): ${code === 'ENOENT' ? 'no such file' : String(code ?? cause)}`);
+    throw usageError(`cannot read the ${fileKind} file ${path} (${flag}): ${code === 'ENOENT' ? 'no such file' : String(code ?? cause)}`);
   }
 
   const value = text.trim();
   if (value === '') {
-    throw usageError(`the ${what} file ${path} (${flag}) is empty`);
+    throw usageError(`the ${fileKind} file ${path} (${flag}) is empty`);
   }
   return value;
 };

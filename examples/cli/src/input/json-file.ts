@@ -12,11 +12,11 @@ import { usageError, type CliError } from '../errors.js';
 export const XSSI_PREFIX = ")]}'";
 
 /** Reads a UTF-8 file, turning a read failure into a usage error that names the file. */
-export const readTextFile = async (path: string, cwd: string, what: string): Promise<string> => {
+export const readTextFile = async (path: string, cwd: string, fileKind: string): Promise<string> => {
   try {
     return await readFile(resolve(cwd, path), 'utf8');
   } catch (cause) {
-    throw usageError(`cannot read ${what} ${path}: ${describeReadError(cause)}`);
+    throw usageError(`cannot read ${fileKind} ${path}: ${describeReadError(cause)}`);
   }
 };
 
@@ -95,9 +95,9 @@ export const parseJsonText = (
 export const readJsonFile = async (
   path: string,
   cwd: string,
-  what: string,
+  fileKind: string,
   options: { readonly allowXssiPrefix?: boolean } = {},
-): Promise<unknown> => parseJsonText(await readTextFile(path, cwd, what), path, options);
+): Promise<unknown> => parseJsonText(await readTextFile(path, cwd, fileKind), path, options);
 
 /** Formats a location inside a JSON document: `<file>: at <path>: <message>`. */
 export const inputError = (file: string, jsonPath: string, message: string): CliError =>
