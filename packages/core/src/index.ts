@@ -9,3 +9,7 @@ export * from './errors.js';
 export * from './ports.js';
 export * from './config-types.js';
 export * from './plan-types.js';
+export * from './duration.js';
+export * from './config.js';
+export * from './bot-id.js';
+export * from './plan.js';
