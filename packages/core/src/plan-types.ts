@@ -43,6 +43,20 @@ export type Action =
       readonly duration: Duration;
     }
   | {
+      /**
+       * Asks Swarming to terminate a busy bot after its current task, instead
+       * of vacating its lease mid-build. Once the bot is dead, a later plan
+       * vacates the lease as `bot-dead`.
+       */
+      readonly _tag: 'Drain';
+      readonly leaseId: string;
+      readonly botId: string;
+      readonly swarmingHost: string;
+      readonly image: string;
+      /** The voluntary reason the lease is leaving the pool. */
+      readonly reason: VacateReason;
+    }
+  | {
       readonly _tag: 'Create';
       readonly swarmingHost: string;
       readonly image: string;
@@ -51,7 +65,7 @@ export type Action =
     };
 
 /** What happens to one lease. */
-export type DecisionKind = 'vacate' | 'renew' | 'keep' | 'skip';
+export type DecisionKind = 'vacate' | 'drain' | 'renew' | 'keep' | 'skip';
 
 /** Why. Each code is documented in docs/plan-format.md. */
 export type ReasonCode =
@@ -108,7 +122,7 @@ export interface Warning {
 /** The result of `plan()`. */
 export interface Plan {
   readonly now: Timestamp;
-  /** Vacates first, then renews, then creates, each sorted deterministically. */
+  /** Vacates first, then drains, renews and creates, each sorted deterministically. */
   readonly actions: readonly Action[];
   /** Exactly one per lease of the snapshot, sorted by lease id. */
   readonly decisions: readonly Decision[];
