@@ -1,10 +1,12 @@
 /**
  * One reconcile cycle: read both services, add the pending creates, plan,
- * hold back what a failed listing makes unsafe, execute the rest, and report.
+ * hold back what a failed listing makes unsafe and the drains already sent,
+ * execute the rest, and report.
  *
  * `reconcileOnce` never rejects because a service failed: a failed `find`,
  * a failed listing, a failing planner or a failing pending store all end up
- * in the report's `reason`, with nothing unsafe executed.
+ * in the report's `reason`, with nothing unsafe executed. A failing drained
+ * bot store is only logged (see `drains.ts`).
  */
 import {
   plan as corePlan,
@@ -20,6 +22,15 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Logger } from 'pino';
 
 import { isAborted } from './abort.js';
+import {
+  createMemoryDrainStore,
+  DEFAULT_DRAIN_MAX_AGE,
+  pruneDrained,
+  skipAlreadyDraining,
+  type DrainedBot,
+  type DrainedBotKey,
+  type DrainedBotStore,
+} from './drains.js';
 import { DEFAULT_CONCURRENCY, executeActions, validateConcurrency } from './execute.js';
 import { defaultLogger, logCycleSummary, logOutcome } from './logging.js';
 import { createMemoryPendingStore, pendingLease, prunePending, type PendingCreate, type PendingCreateStore } from './pending.js';
@@ -51,6 +62,12 @@ export interface RuntimeDeps {
    * memory store. `runLoop` creates one store for all its cycles.
    */
   readonly pending?: PendingCreateStore | undefined;
+  /**
+   * Bots already asked to terminate, kept between cycles so a busy bot gets
+   * one `TerminateBot`, not one per cycle. Pass the same store to every
+   * cycle, like `pending`; `runLoop` creates one store for all its cycles.
+   */
+  readonly drains?: DrainedBotStore | undefined;
   /** The planner; core's `plan` by default. */
   readonly planner?: Planner | undefined;
 }
@@ -58,7 +75,7 @@ export interface RuntimeDeps {
 /** How to run a cycle. */
 export interface CycleOptions {
   readonly config: Config;
-  /** Plan and report, but send no vacate, renew or create; outcomes are `planned`. */
+  /** Plan and report, but send no vacate, drain, renew or create; outcomes are `planned`. */
   readonly dryRun?: boolean | undefined;
   /** Maximum port calls in flight at once while executing; 8 by default. */
   readonly concurrency?: number | undefined;
@@ -74,6 +91,12 @@ export interface CycleOptions {
    * existing; the configuration's `createDuration` by default.
    */
   readonly pendingMaxAge?: Duration | undefined;
+  /**
+   * How long a drained bot is remembered, so its drain is not sent again,
+   * when neither its death nor the end of its lease forgets it first;
+   * {@link DEFAULT_DRAIN_MAX_AGE} (6 h) by default.
+   */
+  readonly drainMaxAge?: Duration | undefined;
 }
 
 const errorMessage = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
@@ -101,9 +124,12 @@ const emptyReport = (
 /** Describes what a failed listing held back, for the report's reason. */
 const describeHeldBack = (listingErrors: readonly ListingError[], heldBack: readonly ActionOutcome[]): string => {
   const hosts = listingErrors.map((error) => error.swarmingHost).join(', ');
-  const vacates = heldBack.filter((outcome) => outcome.action._tag === 'Vacate').length;
-  const creates = heldBack.filter((outcome) => outcome.action._tag === 'Create').length;
-  return `swarming listing failed for ${hosts}, so ${vacates} vacates and ${creates} creates were not attempted`;
+  const count = (tag: ActionOutcome['action']['_tag']): number =>
+    heldBack.filter((outcome) => outcome.skipReason === 'listing-failed' && outcome.action._tag === tag).length;
+  return (
+    `swarming listing failed for ${hosts}, so ${count('Vacate')} vacates, ${count('Drain')} drains ` +
+    `and ${count('Create')} creates were not attempted`
+  );
 };
 
 /** Adds the leases created this cycle to the store and removes the pending leases that were vacated. */
@@ -148,14 +174,69 @@ const updatePending = async (
   }
 };
 
+/** Remembers the bots drained this cycle and forgets those whose lease was vacated. */
+const updateDrains = async (
+  store: DrainedBotStore,
+  outcomes: readonly ActionOutcome[],
+  now: Timestamp,
+  logger: Logger,
+): Promise<void> => {
+  const drained: DrainedBot[] = [];
+  const vacatedLeases = new Set<string>();
+  for (const outcome of outcomes) {
+    if (outcome.status !== 'done') {
+      continue;
+    }
+    const action = outcome.action;
+    if (action._tag === 'Drain') {
+      drained.push({
+        swarmingHost: action.swarmingHost,
+        botId: action.botId,
+        leaseId: action.leaseId,
+        image: action.image,
+        requestedAt: now,
+      });
+    } else if (action._tag === 'Vacate') {
+      vacatedLeases.add(action.leaseId);
+    }
+  }
+
+  try {
+    if (drained.length > 0) {
+      await store.add(drained);
+    }
+    if (vacatedLeases.size > 0) {
+      const stored = await store.list();
+      const gone: DrainedBotKey[] = stored.filter((entry) => vacatedLeases.has(entry.leaseId));
+      if (gone.length > 0) {
+        await store.remove(gone);
+      }
+    }
+  } catch (cause) {
+    // The worst case is one more TerminateBot for the same bot next cycle.
+    logger.error({ error: errorMessage(cause), bots: drained.length }, 'drained bot store update failed');
+  }
+};
+
+/** Reads the drained bots; a store that fails counts as empty, because that only risks a repeated drain. */
+const listDrained = async (store: DrainedBotStore, logger: Logger): Promise<readonly DrainedBot[]> => {
+  try {
+    return await store.list();
+  } catch (cause) {
+    logger.error({ error: errorMessage(cause) }, 'drained bot store read failed');
+    return [];
+  }
+};
+
 /**
  * Runs one reconcile cycle and returns its report.
  *
  * The cycle lists the bots of every configured swarming host and finds the
  * leases, all concurrently. It adds the pending creates that `find` missed,
  * plans, and holds back the actions that a failed listing makes unsafe (see
- * the runtime README). It executes the rest with bounded concurrency and
- * remembers the new leases as pending.
+ * the runtime README) and the drains of bots already draining. It executes
+ * the rest with bounded concurrency, remembers the new leases as pending and
+ * the drained bots as draining.
  *
  * If `find` fails, nothing is executed. Rejects only when `options` is
  * invalid (a concurrency that is not a whole number of at least 1).
@@ -167,6 +248,7 @@ export const reconcileOnce = async (deps: RuntimeDeps, options: CycleOptions): P
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? defaultLogger();
   const pending = deps.pending ?? createMemoryPendingStore();
+  const drains = deps.drains ?? createMemoryDrainStore();
   const planner = deps.planner ?? corePlan;
   const startedAt = now();
 
@@ -179,13 +261,14 @@ export const reconcileOnce = async (deps: RuntimeDeps, options: CycleOptions): P
     return finish(emptyReport(startedAt, now(), dryRun, true, [], 'shutting down before the cycle started'));
   }
 
-  // Step 1: read both services and the pending creates at the same time.
-  const [reading, storedPending] = await Promise.all([
+  // Step 1: read both services, the pending creates and the drained bots at the same time.
+  const [reading, storedPending, storedDrains] = await Promise.all([
     readServices(config, deps.macService, deps.swarming),
     pending.list().then(
       (entries) => E.right(entries),
       (cause: unknown) => E.left(errorMessage(cause)),
     ),
+    listDrained(drains, logger),
   ]);
 
   for (const listingError of reading.listingErrors) {
@@ -240,6 +323,27 @@ export const reconcileOnce = async (deps: RuntimeDeps, options: CycleOptions): P
   };
   const pendingLeaseIds = pruned.keep.map((entry) => entry.leaseId);
 
+  const drainPrune = pruneDrained(
+    storedDrains,
+    snapshot.swarming,
+    snapshot.leases,
+    snapshotNow,
+    options.drainMaxAge ?? DEFAULT_DRAIN_MAX_AGE,
+  );
+  for (const { entry, reason } of drainPrune.forget) {
+    logger.info(
+      { leaseId: entry.leaseId, botId: entry.botId, swarmingHost: entry.swarmingHost, image: entry.image, reason },
+      'drained bot forgotten',
+    );
+  }
+  if (!dryRun && drainPrune.forget.length > 0) {
+    try {
+      await drains.remove(drainPrune.forget.map(({ entry }) => entry));
+    } catch (cause) {
+      logger.error({ error: errorMessage(cause) }, 'drained bot store update failed');
+    }
+  }
+
   // Step 3: plan.
   let plan: Plan;
   try {
@@ -264,17 +368,28 @@ export const reconcileOnce = async (deps: RuntimeDeps, options: CycleOptions): P
     );
   }
 
-  // Step 4: hold back what a failed listing makes unsafe, execute the rest.
+  // Step 4: hold back what a failed listing makes unsafe and the drains already sent, execute the rest.
   const safety = holdBackUnsafeActions(plan.actions, reading.swarming, {
     vacateOnListedHosts: options.vacateOnListedHosts,
   });
-  const heldBack = [...safety.heldBack.values()];
+  const skipped = new Map(safety.heldBack);
+  for (const [index, outcome] of skipAlreadyDraining(plan.actions, drainPrune.keep)) {
+    if (!skipped.has(index)) {
+      skipped.set(index, outcome);
+    }
+  }
+  const heldBack = [...skipped.values()];
   heldBack.forEach((outcome) => logOutcome(logger, outcome));
 
-  const allowedActions = safety.allowed.map((index) => plan.actions[index]!);
+  const allowed = plan.actions.filter((_action, index) => !skipped.has(index));
   const executed = await executeActions(
-    allowedActions,
-    { macService: deps.macService, secrets: createSecretCache(deps.resolveSecret ?? createSecretResolver()), logger },
+    allowed,
+    {
+      macService: deps.macService,
+      swarming: deps.swarming,
+      secrets: createSecretCache(deps.resolveSecret ?? createSecretResolver()),
+      logger,
+    },
     { concurrency, dryRun, signal },
   );
 
@@ -282,13 +397,14 @@ export const reconcileOnce = async (deps: RuntimeDeps, options: CycleOptions): P
   const outcomes: ActionOutcome[] = [];
   let executedIndex = 0;
   plan.actions.forEach((_action, index) => {
-    const held = safety.heldBack.get(index);
-    outcomes.push(held ?? (executed[executedIndex++] as ActionOutcome));
+    outcomes.push(skipped.get(index) ?? (executed[executedIndex++] as ActionOutcome));
   });
 
-  // Step 5: remember the new leases until find lists them.
+  // Step 5: remember the new leases until find lists them, and the bots asked to terminate.
   if (!dryRun) {
-    await updatePending(pending, outcomes, now(), logger);
+    const finishedAt = now();
+    await updatePending(pending, outcomes, finishedAt, logger);
+    await updateDrains(drains, outcomes, finishedAt, logger);
   }
 
   const aborted = isAborted(signal);

@@ -17,11 +17,23 @@ export {
 } from './loop.js';
 export {
   DEFAULT_CONCURRENCY,
+  drainReasonText,
   executeActions,
-  isQuotaError,
   type ExecuteDeps,
   type ExecuteOptions,
 } from './execute.js';
+export { createBatchSizes, isQuotaError } from './creates.js';
+export {
+  createMemoryDrainStore,
+  DEFAULT_DRAIN_MAX_AGE,
+  pruneDrained,
+  skipAlreadyDraining,
+  type DrainedBot,
+  type DrainedBotKey,
+  type DrainedBotStore,
+  type DrainForgetReason,
+  type DrainPrune,
+} from './drains.js';
 export { holdBackUnsafeActions, type ListingSafetyOptions, type SafetyDecision } from './safety.js';
 export {
   buildLeaseRequest,

@@ -16,10 +16,12 @@ import type { ActionOutcome, CycleReport } from './report.js';
 export const defaultLogger = (): Logger => pino();
 
 /** Returns the `action` log field of an action. */
-export const actionName = (action: Action): 'vacate' | 'renew' | 'create' => {
+export const actionName = (action: Action): 'vacate' | 'drain' | 'renew' | 'create' => {
   switch (action._tag) {
     case 'Vacate':
       return 'vacate';
+    case 'Drain':
+      return 'drain';
     case 'Renew':
       return 'renew';
     case 'Create':
@@ -34,6 +36,15 @@ export const actionFields = (action: Action): Record<string, unknown> => {
       return {
         action: 'vacate',
         leaseId: action.leaseId,
+        swarmingHost: action.swarmingHost,
+        image: action.image,
+        reason: action.reason,
+      };
+    case 'Drain':
+      return {
+        action: 'drain',
+        leaseId: action.leaseId,
+        botId: action.botId,
         swarmingHost: action.swarmingHost,
         image: action.image,
         reason: action.reason,
@@ -61,6 +72,8 @@ const doneMessage = (action: Action): string => {
   switch (action._tag) {
     case 'Vacate':
       return 'lease vacated';
+    case 'Drain':
+      return 'bot drain requested';
     case 'Renew':
       return 'lease renewed';
     case 'Create':
@@ -72,6 +85,8 @@ const failedMessage = (action: Action): string => {
   switch (action._tag) {
     case 'Vacate':
       return 'lease vacate failed';
+    case 'Drain':
+      return 'bot drain failed';
     case 'Renew':
       return 'lease renew failed';
     case 'Create':
@@ -101,7 +116,12 @@ export const logOutcome = (logger: Logger, outcome: ActionOutcome): void => {
       break;
     case 'skipped':
       fields['skipReason'] = outcome.skipReason;
-      logger.warn(fields, 'action skipped');
+      // A bot still finishing its task after a drain is expected, not a problem.
+      if (outcome.skipReason === 'already-draining') {
+        logger.info(fields, 'action skipped');
+      } else {
+        logger.warn(fields, 'action skipped');
+      }
       break;
     case 'planned':
       logger.info(fields, 'action planned (dry run)');

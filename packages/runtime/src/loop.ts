@@ -5,6 +5,7 @@
  */
 import { isAborted } from './abort.js';
 import { defaultLogger } from './logging.js';
+import { createMemoryDrainStore } from './drains.js';
 import { createMemoryPendingStore } from './pending.js';
 import type { CycleReport } from './report.js';
 import { reconcileOnce, type CycleOptions, type RuntimeDeps } from './cycle.js';
@@ -69,7 +70,8 @@ const validatePeriod = (schedule: LoopSchedule): number | undefined => {
 /**
  * Runs reconcile cycles: the first immediately, then one every period until
  * `options.signal` fires, or just one with `{ once: true }`. One pending
- * create store and one logger serve every cycle unless `deps` supplies them.
+ * create store, one drained bot store and one logger serve every cycle
+ * unless `deps` supplies them.
  *
  * Cycles report service failures in their report, so a cycle that throws
  * has hit a bug. The loop logs it and goes on, but with `{ once: true }` it
@@ -85,7 +87,13 @@ export const runLoop = async (deps: LoopDeps, options: LoopOptions): Promise<Loo
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? sleepUnlessAborted;
   const logger = deps.logger ?? defaultLogger();
-  const cycleDeps: RuntimeDeps = { ...deps, now, logger, pending: deps.pending ?? createMemoryPendingStore() };
+  const cycleDeps: RuntimeDeps = {
+    ...deps,
+    now,
+    logger,
+    pending: deps.pending ?? createMemoryPendingStore(),
+    drains: deps.drains ?? createMemoryDrainStore(),
+  };
   const signal = options.signal;
 
   let cycles = 0;

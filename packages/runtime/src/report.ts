@@ -19,6 +19,8 @@ export type OutcomeStatus = 'done' | 'failed' | 'skipped' | 'planned';
  * - `shutting-down`: the abort signal fired before the action started.
  * - `listing-failed`: a swarming listing failed, so the action is not safe (see the runtime README).
  * - `quota-exhausted`: an earlier create of the same (swarming host, image) hit a quota or rate limit.
+ * - `create-batch-failed`: an earlier create of the same swarming host failed this cycle.
+ * - `already-draining`: an earlier cycle already asked Swarming to terminate the bot.
  * - `secret-unresolved`: a secret reference of the create could not be resolved.
  * - `invalid-action`: the action could not be turned into a request; a planner bug.
  */
@@ -26,6 +28,8 @@ export type SkipReason =
   | 'shutting-down'
   | 'listing-failed'
   | 'quota-exhausted'
+  | 'create-batch-failed'
+  | 'already-draining'
   | 'secret-unresolved'
   | 'invalid-action';
 
@@ -57,6 +61,8 @@ export interface CycleSummary {
   /** Actions in the plan. */
   readonly actions: number;
   readonly vacated: number;
+  /** Bots Swarming was asked to terminate after their current task. */
+  readonly drained: number;
   readonly renewed: number;
   readonly created: number;
   readonly failed: number;
@@ -87,6 +93,7 @@ export interface CycleReport {
 /** Counts the outcomes of a cycle. */
 export const summarizeOutcomes = (outcomes: readonly ActionOutcome[]): CycleSummary => {
   let vacated = 0;
+  let drained = 0;
   let renewed = 0;
   let created = 0;
   let failed = 0;
@@ -99,6 +106,9 @@ export const summarizeOutcomes = (outcomes: readonly ActionOutcome[]): CycleSumm
         switch (outcome.action._tag) {
           case 'Vacate':
             vacated += 1;
+            break;
+          case 'Drain':
+            drained += 1;
             break;
           case 'Renew':
             renewed += 1;
@@ -120,5 +130,5 @@ export const summarizeOutcomes = (outcomes: readonly ActionOutcome[]): CycleSumm
     }
   }
 
-  return { actions: outcomes.length, vacated, renewed, created, failed, skipped, planned };
+  return { actions: outcomes.length, vacated, drained, renewed, created, failed, skipped, planned };
 };

@@ -6,7 +6,9 @@
  * missing, so the runtime is deliberately stricter than the planner:
  * - renews always run, because extending a lease `find` listed is safe
  *   whatever Swarming reports, and skipping them could let a healthy lease expire;
- * - creates run only for swarming hosts whose listing succeeded;
+ * - creates and drains run only for swarming hosts whose listing succeeded,
+ *   because a drain only asks a listed, live bot to stop after its task, and
+ *   a failed listing elsewhere says nothing about that bot;
  * - vacates run only when every listing succeeded. With
  *   `vacateOnListedHosts`, vacates of leases on hosts whose listing
  *   succeeded run too, which trusts the planner to treat a failed host in
@@ -15,7 +17,7 @@
 import type { Action, SwarmingListing } from '@makemac/core';
 
 import type { ActionOutcome } from './report.js';
-import { skippedOutcome } from './execute.js';
+import { skippedOutcome } from './outcomes.js';
 
 /** Options of {@link holdBackUnsafeActions}. */
 export interface ListingSafetyOptions {
@@ -87,6 +89,7 @@ const holdBackReason = (
     case 'Renew':
       return undefined;
     case 'Create':
+    case 'Drain':
       return listedHosts.has(action.swarmingHost)
         ? undefined
         : `not attempted: the bots of swarming host ${action.swarmingHost} could not be listed this cycle`;

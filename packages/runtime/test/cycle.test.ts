@@ -147,7 +147,7 @@ describe('reconcileOnce after a failed listing', () => {
     );
     expect(hostBCreates).toHaveLength(2);
     expect(hostBCreates.every((outcome) => outcome.skipReason === 'listing-failed')).toBe(true);
-    expect(report.reason).toBe(`swarming listing failed for ${HOST_B}, so 3 vacates and 2 creates were not attempted`);
+    expect(report.reason).toBe(`swarming listing failed for ${HOST_B}, so 3 vacates, 0 drains and 2 creates were not attempted`);
     const line = world.capture.lines.find((entry) => entry['msg'] === 'swarming listing failed');
     expect(line?.['swarmingHost']).toBe(HOST_B);
   });
@@ -394,10 +394,22 @@ describe('reconcileOnce failures', () => {
 
     const summaries = world.capture.lines.filter((line) => line['msg'] === 'reconcile cycle finished');
     expect(summaries).toHaveLength(1);
-    expect(summaries[0]).toMatchObject({ vacated: 1, renewed: 0, created: 3, failed: 2, skipped: 0, dryRun: false });
-    expect(report.summary).toEqual({ actions: 6, vacated: 1, renewed: 0, created: 3, failed: 2, skipped: 0, planned: 0 });
+    // The first create for host B fails, so the host's second create is not sent this cycle.
+    expect(summaries[0]).toMatchObject({ vacated: 1, drained: 0, renewed: 0, created: 3, failed: 1, skipped: 1, dryRun: false });
+    expect(report.summary).toEqual({
+      actions: 6,
+      vacated: 1,
+      drained: 0,
+      renewed: 0,
+      created: 3,
+      failed: 1,
+      skipped: 1,
+      planned: 0,
+    });
     const failed = world.capture.lines.filter((line) => line['msg'] === 'lease create failed');
-    expect(failed).toHaveLength(2);
+    expect(failed).toHaveLength(1);
+    const skipped = world.capture.lines.find((line) => line['msg'] === 'action skipped');
+    expect(skipped).toMatchObject({ action: 'create', swarmingHost: HOST_B, skipReason: 'create-batch-failed', level: 40 });
     expect(failed[0]).toMatchObject({ action: 'create', swarmingHost: HOST_B, image: IMAGE_1, level: 50 });
     expect(failed[0]?.['error']).toContain('HTTP 500');
     const vacated = world.capture.lines.find((line) => line['msg'] === 'lease vacated');

@@ -1,6 +1,7 @@
 /**
  * Tests of the executor: ordering, bounded concurrency, failure isolation,
- * the quota stop, secret resolution per group, dry run and shutdown. Plans
+ * drains, create pacing, the quota stop, secret resolution per group, dry
+ * run and shutdown. Plans
  * are built directly, so these tests do not depend on the planner.
  */
 import { type Action, type PortError } from '@makemac/core';
@@ -8,17 +9,22 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 
 import {
+  createBatchSizes,
   createSecretCache,
   createSecretResolver,
+  drainReasonText,
   executeActions,
   isQuotaError,
   type SecretResolver,
 } from '../src/index.js';
 import {
   captureLogger,
+  aliveBot,
   createAction,
+  drainAction,
   FakeClock,
   FakeMacService,
+  FakeSwarming,
   HOST_A,
   HOST_B,
   HOUR,
@@ -55,15 +61,16 @@ const setup = (env: Record<string, string> = testSecrets) => {
   const timeline = new Timeline();
   const clock = new FakeClock(T0);
   const macService = new FakeMacService(timeline, clock.now);
+  const swarming = new FakeSwarming(timeline);
   const capture = captureLogger();
   const resolver = countingResolver(env);
   const run = (actions: readonly Action[], options: Parameters<typeof executeActions>[2] = {}) =>
     executeActions(
       actions,
-      { macService, secrets: createSecretCache(resolver.resolve), logger: capture.logger },
+      { macService, swarming, secrets: createSecretCache(resolver.resolve), logger: capture.logger },
       options,
     );
-  return { timeline, clock, macService, capture, resolver, run };
+  return { timeline, clock, macService, swarming, capture, resolver, run };
 };
 
 const creates = (count: number, swarmingHost: string, image: string): Action[] =>
@@ -202,20 +209,23 @@ describe('executeActions failures', () => {
 });
 
 describe('executeActions quota stop', () => {
-  it('skips the rest of a group after HTTP 429 and keeps other groups going', async () => {
+  it('stops a host after HTTP 429', async () => {
     const world = setup();
     world.timeline.failWith = (call) =>
       call.method === 'create' && call.target === `${HOST_A} ${IMAGE_1}` ? httpError(429, 'Too Many Requests') : undefined;
 
     const outcomes = await world.run([...creates(4, HOST_A, IMAGE_1), ...creates(2, HOST_B, IMAGE_1), ...creates(1, HOST_A, IMAGE_2)]);
 
-    expect(world.timeline.callsOf('create').filter((call) => call.target === `${HOST_A} ${IMAGE_1}`)).toHaveLength(1);
+    expect(world.timeline.callsOf('create').filter((call) => call.target.startsWith(HOST_A))).toHaveLength(1);
     expect(outcomes.slice(0, 4).map((outcome) => outcome.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped']);
     for (const outcome of outcomes.slice(1, 4)) {
       expect(outcome.skipReason).toBe('quota-exhausted');
       expect(outcome.detail).toContain('HTTP 429');
     }
-    expect(outcomes.slice(4).map((outcome) => outcome.status)).toEqual(['done', 'done', 'done']);
+    expect(outcomes.slice(4, 6).map((outcome) => outcome.status)).toEqual(['done', 'done']);
+    // The other image of host A is stopped by the failed batch, not by the quota of image 1.
+    expect(outcomes[6]?.status).toBe('skipped');
+    expect(outcomes[6]?.skipReason).toBe('create-batch-failed');
   });
 
   it('stops a group at a later quota error', async () => {
@@ -235,14 +245,18 @@ describe('executeActions quota stop', () => {
     expect(world.timeline.callsOf('create')).toHaveLength(2);
   });
 
-  it('does not stop a group after an error that is not a quota', async () => {
+  it('stops a host after an error that is not a quota', async () => {
     const world = setup();
     world.timeline.failWith = (call) =>
       call.method === 'create' && call.startTick === 0 ? httpError(500, 'backend error') : undefined;
 
     const outcomes = await world.run(creates(3, HOST_A, IMAGE_1));
 
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'done', 'done']);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'skipped', 'skipped']);
+    expect(outcomes[1]?.skipReason).toBe('create-batch-failed');
+    expect(outcomes[2]?.skipReason).toBe('create-batch-failed');
+    expect(outcomes[1]?.detail).toContain('HTTP 500');
+    expect(world.timeline.callsOf('create')).toHaveLength(1);
   });
 
   it.each<[string, PortError, boolean]>([
@@ -395,5 +409,148 @@ describe('createSecretCache', () => {
     expect(calls).toEqual(['env:A1_CERT', 'env:A1_KEY']);
     expect(first).toBe(second);
     expect(cache.values()).toEqual(['value of env:A1_CERT', 'value of env:A1_KEY']);
+  });
+});
+
+describe('executeActions drains', () => {
+  it('sends TerminateBot with the bot, host and reason', async () => {
+    const world = setup();
+    const action = drainAction('busy', HOST_B, IMAGE_2);
+
+    const [outcome] = await world.run([action]);
+
+    expect(world.swarming.terminated).toEqual([
+      { swarmingHost: HOST_B, botId: aliveBot('busy').botId, reason: drainReasonText(action as Extract<Action, { _tag: 'Drain' }>) },
+    ]);
+    expect(world.swarming.terminated[0]?.reason).toContain('lease busy');
+    expect(world.swarming.terminated[0]?.reason).toContain('image-obsolete');
+    expect(outcome?.status).toBe('done');
+    expect(outcome?.detail).toContain(aliveBot('busy').botId);
+    const line = world.capture.lines.find((entry) => entry['msg'] === 'bot drain requested');
+    expect(line).toMatchObject({
+      action: 'drain',
+      leaseId: 'busy',
+      botId: aliveBot('busy').botId,
+      swarmingHost: HOST_B,
+      image: IMAGE_2,
+      reason: 'image-obsolete',
+      level: 30,
+    });
+  });
+
+  it('finishes every drain before the first create starts', async () => {
+    const world = setup();
+    world.timeline.delay = (call) => pause(call.method === 'terminateBot' ? 15 : 1);
+
+    const outcomes = await world.run([drainAction('d1'), drainAction('d2'), ...creates(2, HOST_A, IMAGE_1)]);
+
+    const drains = world.timeline.callsOf('terminateBot');
+    const createCalls = world.timeline.callsOf('create');
+    expect(drains).toHaveLength(2);
+    expect(createCalls).toHaveLength(2);
+    const lastDrainEnd = Math.max(...drains.map((call) => call.endTick ?? Infinity));
+    expect(lastDrainEnd).toBeLessThan(Math.min(...createCalls.map((call) => call.startTick)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['done', 'done', 'done', 'done']);
+  });
+
+  it('records a failed TerminateBot and goes on', async () => {
+    const world = setup();
+    world.timeline.failWith = (call) =>
+      call.method === 'terminateBot' && call.target === aliveBot('d1').botId
+        ? { _tag: 'RpcError', url: 'u', code: 5, codeName: 'NOT_FOUND', httpStatus: 404, message: 'no such bot', retryable: false }
+        : undefined;
+
+    const outcomes = await world.run([drainAction('d1'), drainAction('d2')]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'done']);
+    expect(outcomes[0]?.detail).toContain('NOT_FOUND');
+    const line = world.capture.lines.find((entry) => entry['msg'] === 'bot drain failed');
+    expect(line).toMatchObject({ action: 'drain', leaseId: 'd1', botId: aliveBot('d1').botId, level: 50 });
+  });
+
+  it('sends nothing in a dry run', async () => {
+    const world = setup();
+
+    const outcomes = await world.run([drainAction('d1')], { dryRun: true });
+
+    expect(world.timeline.calls).toEqual([]);
+    expect(outcomes[0]?.status).toBe('planned');
+    expect(outcomes[0]?.detail).toBe(`dry run: would drain bot ${aliveBot('d1').botId} of lease d1 (image-obsolete)`);
+  });
+});
+
+/** Splits the create calls into batches: a call joins the current batch when it started before the batch's first call ended. */
+const observedBatches = (calls: readonly { startTick: number; endTick?: number }[]): number[] => {
+  const sizes: number[] = [];
+  let batchEnd = -1;
+  for (const call of [...calls].sort((a, b) => a.startTick - b.startTick)) {
+    if (call.startTick < batchEnd) {
+      sizes[sizes.length - 1] = (sizes.at(-1) ?? 0) + 1;
+      batchEnd = Math.max(batchEnd, call.endTick ?? Infinity);
+    } else {
+      sizes.push(1);
+      batchEnd = call.endTick ?? Infinity;
+    }
+  }
+  return sizes;
+};
+
+describe('executeActions create pacing', () => {
+  it.each<[number, number, number[]]>([
+    [12, 4, [1, 2, 4, 4, 1]],
+    [20, 8, [1, 2, 4, 8, 5]],
+    [7, 8, [1, 2, 4]],
+    [3, 1, [1, 1, 1]],
+    [1, 8, [1]],
+    [0, 8, []],
+  ])('splits %i creates at concurrency %i', (total, concurrency, sizes) => {
+    expect(createBatchSizes(total, concurrency)).toEqual(sizes);
+  });
+
+  it('runs a host in growing batches, each after the last', async () => {
+    const world = setup();
+    world.timeline.delay = () => pause(2);
+
+    const outcomes = await world.run(creates(12, HOST_A, IMAGE_1), { concurrency: 4 });
+
+    expect(outcomes.every((outcome) => outcome.status === 'done')).toBe(true);
+    expect(observedBatches(world.timeline.callsOf('create'))).toEqual([1, 2, 4, 4, 1]);
+    expect(world.timeline.maxInFlight).toBe(4);
+  });
+
+  it('paces each swarming host on its own', async () => {
+    const world = setup();
+    world.timeline.delay = () => pause(2);
+
+    await world.run([...creates(3, HOST_A, IMAGE_1), ...creates(3, HOST_B, IMAGE_1)], { concurrency: 8 });
+
+    const calls = world.timeline.callsOf('create');
+    expect(observedBatches(calls.filter((call) => call.target.startsWith(HOST_A)))).toEqual([1, 2]);
+    expect(observedBatches(calls.filter((call) => call.target.startsWith(HOST_B)))).toEqual([1, 2]);
+    // Both hosts' first creates run at the same time.
+    expect(world.timeline.maxInFlight).toBeGreaterThanOrEqual(2);
+  });
+
+  it('stops a host at a failure in a later batch', async () => {
+    const world = setup();
+    world.timeline.delay = () => pause(1);
+    let count = 0;
+    world.timeline.failWith = (call) => {
+      if (call.method !== 'create') {
+        return undefined;
+      }
+      count += 1;
+      return count === 3 ? httpError(500, 'backend error') : undefined;
+    };
+
+    const outcomes = await world.run(creates(10, HOST_A, IMAGE_1), { concurrency: 8 });
+
+    // Batches 1 and 2 ran; the third create failed, so the batch of four never started.
+    expect(world.timeline.callsOf('create')).toHaveLength(3);
+    expect(outcomes.filter((outcome) => outcome.status === 'done')).toHaveLength(2);
+    expect(outcomes.filter((outcome) => outcome.status === 'failed')).toHaveLength(1);
+    const skipped = outcomes.filter((outcome) => outcome.status === 'skipped');
+    expect(skipped).toHaveLength(7);
+    expect(skipped.every((outcome) => outcome.skipReason === 'create-batch-failed')).toBe(true);
   });
 });

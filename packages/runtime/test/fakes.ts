@@ -191,8 +191,24 @@ export class FakeSwarming implements SwarmingPort {
       );
   }
 
-  terminateBot(_swarmingHost: string, botId: string, _reason: string): TaskEither<SwarmingError, void> {
-    return () => this.timeline.run<SwarmingError, void>('terminateBot', botId, () => E.right(undefined));
+  /** Every TerminateBot request that succeeded, in order. */
+  readonly terminated: { readonly swarmingHost: string; readonly botId: string; readonly reason: string }[] = [];
+
+  terminateBot(swarmingHost: string, botId: string, reason: string): TaskEither<SwarmingError, void> {
+    return () =>
+      this.timeline.run<SwarmingError, void>('terminateBot', botId, () => {
+        this.terminated.push({ swarmingHost, botId, reason });
+        return E.right(undefined);
+      });
+  }
+
+  /** Replaces the bot of a lease on a swarming host, for example to mark it dead. */
+  updateBot(swarmingHost: string, leaseId: string, change: Partial<Bot>): void {
+    const bots = this.bots.get(swarmingHost) ?? [];
+    this.bots.set(
+      swarmingHost,
+      bots.map((bot) => (bot.leaseId === leaseId ? { ...bot, ...change } : bot)),
+    );
   }
 }
 
@@ -329,6 +345,16 @@ export const vacateAction = (leaseId: string, swarmingHost = HOST_A, image = IMA
   swarmingHost,
   image,
   reason: 'bot-dead',
+});
+
+/** A drain of the bot that {@link aliveBot} builds for the lease. */
+export const drainAction = (leaseId: string, swarmingHost = HOST_A, image = IMAGE_1): Action => ({
+  _tag: 'Drain',
+  leaseId,
+  botId: aliveBot(leaseId).botId,
+  swarmingHost,
+  image,
+  reason: 'image-obsolete',
 });
 
 export const renewAction = (leaseId: string, expires: number, swarmingHost = HOST_A, image = IMAGE_1): Action => ({
