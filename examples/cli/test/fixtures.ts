@@ -15,6 +15,9 @@ export const IMAGE_OLD = '0000aaaa1111bbbb2222cccc3333dddd4444eeee5555ffff666677
 export const NOW = Date.UTC(2026, 2, 8, 17, 0, 0);
 export const HOUR = 3_600_000;
 
+/** The busy bot of lease-y in {@link mixedPlan}. */
+export const BOT_Y = 'darwin-amd64-10--lease-y.golang.c3.macservice.goog';
+
 export const createRequest = (host: string, image: string, hostname: string): PlannedLeaseRequest => ({
   namespace: { customerName: 'golang', projectName: `makemac/${host}`, subCustomerName: '' },
   image,
@@ -45,9 +48,11 @@ export const mixedPlan = (): Plan => {
     { _tag: 'Vacate', leaseId: 'lease-z', swarmingHost: HOST_PUBLIC, image: IMAGE_OLD, reason: 'image-obsolete' },
     { _tag: 'Vacate', leaseId: 'lease-b', swarmingHost: HOST_PUBLIC, image: IMAGE_A, reason: 'bot-dead' },
     createAction(HOST_INTERNAL, IMAGE_A, 'darwin-amd64-12-security'),
+    { _tag: 'Drain', leaseId: 'lease-y', botId: BOT_Y, swarmingHost: HOST_PUBLIC, image: IMAGE_OLD, reason: 'image-obsolete' },
   ];
   const decisions: Decision[] = [
     { leaseId: 'lease-z', decision: 'vacate', reason: 'image-obsolete', swarmingHost: HOST_PUBLIC, image: IMAGE_OLD, detail: 'image 0000aaaa1111 is not configured for this host' },
+    { leaseId: 'lease-y', decision: 'drain', reason: 'image-obsolete', swarmingHost: HOST_PUBLIC, image: IMAGE_OLD, detail: 'bot is running task 6a1f, so it is drained' },
     { leaseId: 'lease-b', decision: 'vacate', reason: 'bot-dead', swarmingHost: HOST_PUBLIC, image: IMAGE_A, detail: 'bot darwin-amd64-12--lease-b is dead' },
     { leaseId: 'lease-c', decision: 'renew', reason: 'renew-due', swarmingHost: HOST_PUBLIC, image: IMAGE_A, detail: '22h left, renewing to 23h' },
     { leaseId: 'lease-d', decision: 'keep', reason: 'booting', swarmingHost: HOST_PUBLIC, image: IMAGE_B, detail: '23h30m left, created within the last hour' },

@@ -8,6 +8,7 @@ import type { Plan } from '@makemac/core';
 
 import { renderPlanJson, toPlanDocument } from '../src/render/json.js';
 import {
+  BOT_Y,
   HOST_FOREIGN,
   HOST_INTERNAL,
   HOST_PUBLIC,
@@ -46,11 +47,12 @@ describe('JSON plan document', () => {
     expect(text.endsWith('}\n')).toBe(true);
   });
 
-  it('sorts actions vacate, renew, create', () => {
+  it('sorts actions vacate, drain, renew, create', () => {
     const actions = toPlanDocument(mixedPlan()).actions;
     expect(actions.map((action) => [action.type, 'leaseId' in action ? action.leaseId : action.swarmingHost])).toEqual([
       ['vacate', 'lease-b'],
       ['vacate', 'lease-z'],
+      ['drain', 'lease-y'],
       ['renew', 'lease-c'],
       ['create', HOST_INTERNAL],
       ['create', HOST_PUBLIC],
@@ -68,8 +70,20 @@ describe('JSON plan document', () => {
     });
   });
 
+  it('writes drain fields with the bot id', () => {
+    const drain = toPlanDocument(mixedPlan()).actions[2];
+    expect(drain).toEqual({
+      type: 'drain',
+      leaseId: 'lease-y',
+      botId: BOT_Y,
+      swarmingHost: HOST_PUBLIC,
+      image: IMAGE_OLD,
+      reason: 'image-obsolete',
+    });
+  });
+
   it('writes renew durations as protobuf string and ms', () => {
-    const renew = toPlanDocument(mixedPlan()).actions[2];
+    const renew = toPlanDocument(mixedPlan()).actions[3];
     expect(renew).toEqual({
       type: 'renew',
       leaseId: 'lease-c',
@@ -82,7 +96,7 @@ describe('JSON plan document', () => {
   });
 
   it('writes create requests with secret references only', () => {
-    const create = toPlanDocument(mixedPlan()).actions[4];
+    const create = toPlanDocument(mixedPlan()).actions[5];
     expect(create).toEqual({
       type: 'create',
       swarmingHost: HOST_PUBLIC,
@@ -137,6 +151,7 @@ describe('JSON plan document', () => {
       'lease-f',
       'lease-i',
       'lease-u',
+      'lease-y',
       'lease-z',
     ]);
   });
@@ -194,6 +209,7 @@ describe('JSON plan document', () => {
   it('counts actions and decisions in the summary', () => {
     expect(toPlanDocument(mixedPlan()).summary).toEqual({
       vacate: 2,
+      drain: 1,
       renew: 1,
       create: 2,
       keep: 2,

@@ -96,6 +96,6 @@ describe('rendering plans from the planner', () => {
     expect(text).toMatch(/00000000-0000-0000-0000-000000000002 +b16a8a5f2d1e +darwin-amd64-14 +vacate +the bot is dead/);
     expect(text).toContain('Leases without a swarming host');
     expect(text).toMatch(/00000000-0000-0000-0000-000000000003 +b16a8a5f2d1e +- +skip +not managed by makemac/);
-    expect(text).toContain('Summary: vacate 1, renew 1, create 1; keep 0, skip 1; 3 leases;');
+    expect(text).toContain('Summary: vacate 1, drain 0, renew 1, create 1; keep 0, skip 1; 3 leases;');
   });
 });

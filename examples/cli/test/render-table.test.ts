@@ -21,7 +21,7 @@ describe('table plan output', () => {
         '  lease-1  f48c5538d2ac  darwin-amd64-12  renew     renewal due          22h left',
         '  lease-2  f48c5538d2ac  darwin-amd64-12  keep      renewal not due yet  23h left',
         '',
-        'Summary: vacate 0, renew 1, create 0; keep 1, skip 0; 2 leases; the pool is at its configured counts.',
+        'Summary: vacate 0, drain 0, renew 1, create 0; keep 1, skip 0; 2 leases; the pool is at its configured counts.',
         '',
       ].join('\n'),
     );
@@ -44,8 +44,8 @@ describe('table plan output', () => {
       .split('\n')
       .map((line) => /^ {2}(lease-\w)\b/.exec(line)?.[1])
       .filter((id) => id !== undefined);
-    // Image A leases (vacate before renew), then image B, then the obsolete image.
-    expect(leaseIds).toEqual(['lease-b', 'lease-c', 'lease-d', 'lease-z', 'lease-i', 'lease-f', 'lease-u']);
+    // Image A leases (vacate before renew), then image B, then the obsolete image (vacate before drain).
+    expect(leaseIds).toEqual(['lease-b', 'lease-c', 'lease-d', 'lease-z', 'lease-y', 'lease-i', 'lease-f', 'lease-u']);
   });
 
   it('writes reasons in words', () => {
@@ -59,7 +59,7 @@ describe('table plan output', () => {
   it('ends with summary and warnings', () => {
     const lines = renderPlanTable(mixedPlan()).trimEnd().split('\n');
     expect(lines.slice(-6)).toEqual([
-      'Summary: vacate 2, renew 1, create 2; keep 2, skip 2; 7 leases; the pool is not at its configured counts yet.',
+      'Summary: vacate 2, drain 1, renew 1, create 2; keep 2, skip 2; 8 leases; the pool is not at its configured counts yet.',
       '',
       'Warnings (2):',
       '  CODE             MESSAGE',
@@ -68,10 +68,11 @@ describe('table plan output', () => {
     ]);
   });
 
-  it('shows only vacates when asked', () => {
+  it('shows only vacates and drains when asked', () => {
     const text = renderPlanTable(mixedPlan(), { leases: 'vacates', detail: false });
     expect(text).toContain('  lease-b  f48c5538d2ac  darwin-amd64-12  vacate    the bot is dead\n');
     expect(text).toContain('lease-z');
+    expect(text).toContain('  lease-y  0000aaaa1111  -                drain     image not configured for this host\n');
     expect(text).not.toContain('lease-c');
     expect(text).not.toContain('DETAIL');
     expect(text).not.toContain('Leases without a swarming host');

@@ -52,7 +52,7 @@ const connectToEmulator = (emulator: Emulator) => ({
 const demoLogger = (io: CliIo, verbose: boolean): Logger =>
   verbose ? pino({ level: 'info', base: { name: 'makemac-demo' } }, { write: (line: string) => io.stderr(line) }) : pino({ level: 'silent' });
 
-/** Tells whether a cycle ends the demo: nothing to vacate or create, every group at count, nothing failed. */
+/** Tells whether a cycle ends the demo: nothing to vacate, drain or create, every group at count, nothing failed. */
 const cycleConverged = (report: CycleReport): boolean =>
   report.plan !== undefined && isConverged(report.plan) && report.summary.failed === 0 && report.listingErrors.length === 0;
 

@@ -4,13 +4,14 @@
  * host, image), the leases each mutating request named, and whether any
  * request named a lease makemac does not own.
  */
-import type { Config } from '@makemac/core';
+import { parseLeaseIdFromBotId, type Config } from '@makemac/core';
+import * as E from 'fp-ts/lib/Either.js';
 import type { Emulator, RequestLogEntry, SeededLease, SeededLeaseKind } from '@makemac/emulator';
 
 /** One mutating request the emulator received. */
 export interface MutatingRequest {
   readonly endpoint: string;
-  /** The lease id of a renew or vacate, or of the bot's lease for TerminateBot when known. */
+  /** The lease id of a renew or vacate, or the lease a TerminateBot's bot id names. */
   readonly leaseId: string | null;
   /** The swarming host a create was for, or the host a TerminateBot went to. */
   readonly swarmingHost: string | null;
@@ -31,6 +32,8 @@ export interface HostAudit {
   readonly images: readonly ImageCount[];
   /** Successful requests per kind that concerned this host's leases. */
   readonly vacated: number;
+  /** Successful TerminateBot requests to this host. */
+  readonly drained: number;
   readonly renewed: number;
   readonly created: number;
 }
@@ -61,6 +64,16 @@ const field = (body: unknown, ...path: string[]): string | null => {
   return typeof node === 'string' ? node : null;
 };
 
+/** Returns the lease id a request names: its `leaseId` field, or the lease in a TerminateBot's bot id. */
+const requestLeaseId = (entry: RequestLogEntry): string | null => {
+  if (entry.endpoint !== 'TerminateBot') return field(entry.body, 'leaseId');
+
+  const botId = field(entry.body, 'botId');
+  if (botId === null) return null;
+  const leaseId = parseLeaseIdFromBotId(botId);
+  return E.isRight(leaseId) ? leaseId.right : null;
+};
+
 /** Lists the mutating requests of the emulator's request log, in arrival order. */
 export const mutatingRequests = (entries: readonly RequestLogEntry[]): MutatingRequest[] =>
   entries
@@ -69,7 +82,7 @@ export const mutatingRequests = (entries: readonly RequestLogEntry[]): MutatingR
       const project = field(entry.body, 'vmResourceNamespace', 'projectName');
       return {
         endpoint: entry.endpoint,
-        leaseId: field(entry.body, 'leaseId'),
+        leaseId: requestLeaseId(entry),
         swarmingHost:
           entry.endpoint === 'leases:create' ? (project?.slice(project.indexOf('/') + 1) ?? null) : (entry.swarmingHost ?? null),
         status: entry.status ?? null,
@@ -100,7 +113,9 @@ export const auditEmulator = (emulator: Emulator, config: Config, seeded: readon
   const hosts = config.swarmingHosts.map((host) => {
     const project = `${config.projectPrefix}/${host.host}`;
     const concernsHost = (request: MutatingRequest): boolean =>
-      request.endpoint === 'leases:create' ? request.swarmingHost === host.host : hostOfLease(request.leaseId) === host.host;
+      request.endpoint === 'leases:create' || request.endpoint === 'TerminateBot'
+        ? request.swarmingHost === host.host
+        : hostOfLease(request.leaseId) === host.host;
     const count = (endpoint: string): number =>
       succeeded.filter((request) => request.endpoint === endpoint && concernsHost(request)).length;
 
@@ -113,6 +128,7 @@ export const auditEmulator = (emulator: Emulator, config: Config, seeded: readon
         want: image.count,
       })),
       vacated: count('leases:vacate'),
+      drained: count('TerminateBot'),
       renewed: count('leases:renew'),
       created: count('leases:create'),
     };

@@ -36,12 +36,12 @@ const plural = (count: number, noun: string): string => `${count} ${noun}${count
 const formatOutcomes = (report: CycleReport): string => {
   const summary = report.summary;
   return (
-    `Executed: vacated ${summary.vacated}, renewed ${summary.renewed}, created ${summary.created}, ` +
+    `Executed: vacated ${summary.vacated}, drained ${summary.drained}, renewed ${summary.renewed}, created ${summary.created}, ` +
     `failed ${summary.failed}, skipped ${summary.skipped}.`
   );
 };
 
-/** Renders one cycle: its plan with only the vacated leases listed, and what was executed. */
+/** Renders one cycle: its plan with only the vacated and drained leases listed, and what was executed. */
 export const renderCycle = (record: CycleRecord): string => {
   const report = record.report;
   const lines = [`== Cycle ${record.cycle} at ${formatTimestamp(report.startedAt)} (virtual time)`, ''];
@@ -53,7 +53,7 @@ export const renderCycle = (record: CycleRecord): string => {
     lines.push('', formatOutcomes(report));
     if (report.reason !== undefined) lines.push(`Note: ${report.reason}`);
   }
-  if (record.converged) lines.push('Converged: nothing to vacate or create, every group at its count.');
+  if (record.converged) lines.push('Converged: nothing to vacate, drain or create, every group at its count.');
   lines.push('', '');
   return lines.join('\n');
 };
@@ -76,7 +76,8 @@ export const renderDemoSummary = (summary: DemoSummary): string => {
   for (const host of summary.audit.hosts) {
     lines.push(
       '',
-      `Swarming host ${host.swarmingHost}: vacated ${host.vacated}, renewed ${host.renewed}, created ${host.created} (successful requests)`,
+      `Swarming host ${host.swarmingHost}: vacated ${host.vacated}, drained ${host.drained}, renewed ${host.renewed}, ` +
+        `created ${host.created} (successful requests)`,
     );
     lines.push(
       ...formatColumns(
@@ -124,8 +125,8 @@ const toCycleDocument = (record: CycleRecord): CycleDocument => ({
 
 /**
  * Renders the demo as one JSON document: every cycle (its plan counts, what
- * was executed, and its vacates and creates), the seeded leases, the final
- * per-host state, and every mutating request from the emulator's log.
+ * was executed, and its vacates, drains and creates), the seeded leases, the
+ * final per-host state, and every mutating request from the emulator's log.
  */
 export const renderDemoJson = (summary: DemoSummary): string =>
   `${JSON.stringify(

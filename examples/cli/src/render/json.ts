@@ -25,6 +25,7 @@ export const PLAN_FORMAT_VERSION = 1;
 /** Counts of actions and decisions, and whether the pool is at its configured counts. */
 export interface SummaryDocument {
   readonly vacate: number;
+  readonly drain: number;
   readonly renew: number;
   readonly create: number;
   readonly keep: number;
@@ -54,6 +55,14 @@ export type ActionDocument =
   | {
       readonly type: 'vacate';
       readonly leaseId: string;
+      readonly swarmingHost: string;
+      readonly image: string;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'drain';
+      readonly leaseId: string;
+      readonly botId: string;
       readonly swarmingHost: string;
       readonly image: string;
       readonly reason: string;
@@ -131,13 +140,13 @@ const compareBy =
     return 0;
   };
 
-const ACTION_RANK: Readonly<Record<Action['_tag'], string>> = { Vacate: '0', Renew: '1', Create: '2' };
+const ACTION_RANK: Readonly<Record<Action['_tag'], string>> = { Vacate: '0', Drain: '1', Renew: '2', Create: '3' };
 
 const actionLeaseId = (action: Action): string => (action._tag === 'Create' ? '' : action.leaseId);
 
 const actionHostname = (action: Action): string => (action._tag === 'Create' ? action.hostname : '');
 
-/** Sorts actions as the document lists them: vacates, renews, creates; then by lease id, host and image. */
+/** Sorts actions as the document lists them: vacates, drains, renews, creates; then by lease id, host and image. */
 export const sortActions = (actions: readonly Action[]): Action[] =>
   [...actions].sort(
     compareBy<Action>(
@@ -182,6 +191,15 @@ export const toActionDocument = (action: Action): ActionDocument => {
       return {
         type: 'vacate',
         leaseId: action.leaseId,
+        swarmingHost: action.swarmingHost,
+        image: action.image,
+        reason: action.reason,
+      };
+    case 'Drain':
+      return {
+        type: 'drain',
+        leaseId: action.leaseId,
+        botId: action.botId,
         swarmingHost: action.swarmingHost,
         image: action.image,
         reason: action.reason,
@@ -234,8 +252,8 @@ const toWarningDocument = (warning: Warning): WarningDocument => ({
 });
 
 /**
- * Tells whether a plan leaves the pool as configured: it vacates and creates
- * nothing, and every group already has its configured count.
+ * Tells whether a plan leaves the pool as configured: it vacates, drains and
+ * creates nothing, and every group already has its configured count.
  */
 export const isConverged = (plan: Plan): boolean =>
   plan.actions.every((action) => action._tag === 'Renew') &&
@@ -250,6 +268,7 @@ export const summarizePlan = (plan: Plan): SummaryDocument => {
 
   return {
     vacate: countActions('Vacate'),
+    drain: countActions('Drain'),
     renew: countActions('Renew'),
     create: countActions('Create'),
     keep: countDecisions('keep'),

@@ -27,7 +27,7 @@ export const REASON_PHRASES: Readonly<Record<ReasonCode, string>> = {
 export type LeaseRows =
   /** Every lease. */
   | 'all'
-  /** Only leases the plan vacates; the group counts show creates. */
+  /** Only leases the plan vacates or drains; the group counts show creates. */
   | 'vacates';
 
 /** Options of {@link renderPlanTable}. */
@@ -53,7 +53,7 @@ const compareStrings = (a: string, b: string): number => {
   return a > b ? 1 : 0;
 };
 
-const DECISION_RANK: Readonly<Record<DecisionKind, number>> = { vacate: 0, renew: 1, keep: 2, skip: 3 };
+const DECISION_RANK: Readonly<Record<DecisionKind, number>> = { vacate: 0, drain: 1, renew: 2, keep: 3, skip: 4 };
 
 interface HostSection {
   readonly title: string;
@@ -152,7 +152,7 @@ export const formatSummaryLine = (plan: Plan): string => {
     ? 'the pool is at its configured counts'
     : 'the pool is not at its configured counts yet';
   return (
-    `Summary: vacate ${summary.vacate}, renew ${summary.renew}, create ${summary.create}; ` +
+    `Summary: vacate ${summary.vacate}, drain ${summary.drain}, renew ${summary.renew}, create ${summary.create}; ` +
     `keep ${summary.keep}, skip ${summary.skip}; ${plural(plan.decisions.length, 'lease')}; ${state}.`
   );
 };
@@ -171,7 +171,7 @@ export const renderPlanTable = (plan: Plan, options: TableOptions = {}): string 
     const decisions =
       leaseRows === 'all'
         ? section.decisions
-        : section.decisions.filter((decision) => decision.decision === 'vacate');
+        : section.decisions.filter((decision) => decision.decision === 'vacate' || decision.decision === 'drain');
     if (section.groups.length === 0 && decisions.length === 0) continue;
 
     lines.push(section.title);
