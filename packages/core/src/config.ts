@@ -116,6 +116,8 @@ const pathOf = (context: t.Context): string => {
 const excerpt = (value: unknown): string => {
   if (typeof value === 'string' && looksLikeSecret(value)) return 'a value that looks like a secret (not shown)';
 
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+
   let text: string;
   try {
     text = value === undefined ? 'nothing' : (JSON.stringify(value) ?? typeof value);
