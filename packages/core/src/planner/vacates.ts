@@ -38,12 +38,10 @@ export const chooseVacates = (table: LeaseTable, hostIndex: HostIndex, renewDura
   for (const group of hostIndex.groups) chooseSurplus(table, group);
 };
 
+/** The first of never connected, bot dead and image obsolete that applies; a booting lease may still be obsolete. */
 const healthVacateCode = (table: LeaseTable, position: number, renewDuration: number): number => {
   const botState = table.botState[position];
-  if (botState === BOT_NONE) {
-    const booting = (table.remaining[position] as number) > renewDuration;
-    return booting ? VACATE_NONE : VACATE_NEVER_CONNECTED;
-  }
+  if (botState === BOT_NONE && !((table.remaining[position] as number) > renewDuration)) return VACATE_NEVER_CONNECTED;
   if (botState === BOT_DEAD) return VACATE_BOT_DEAD;
   return table.groupOf[position] === -1 ? VACATE_IMAGE_OBSOLETE : VACATE_NONE;
 };
