@@ -18,7 +18,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 
-import type { Config, ImageConfig, SwarmingHostConfig } from './config-types.js';
+import type { Config, CountOrPercent, HostPolicy, ImageConfig, SwarmingHostConfig } from './config-types.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 /** One problem in a configuration. `path` is a JSON path such as `swarmingHosts[1].images[3].count`. */
@@ -73,6 +73,37 @@ export const CONFIG_DEFAULTS = {
   profile: 'V1_MEDIUM_VM',
   accessLevel: 'GOLANG_OSS',
 } as const satisfies Omit<Config, 'swarmingHosts'>;
+
+/**
+ * The safety policy of a swarming host whose `policy` object, or one of its
+ * keys, is left out. docs/policies.md explains each value.
+ */
+export const HOST_POLICY_DEFAULTS: HostPolicy = {
+  disruptionBudget: { _tag: 'Percent', percent: 20 },
+  sanityGateThreshold: { _tag: 'Percent', percent: 20 },
+  sanityGateAllowance: 2,
+  maxSurge: { _tag: 'Percent', percent: 25 },
+  maxUnavailable: { _tag: 'Count', count: 0 },
+  rolloutPauseThreshold: 2,
+  maxCreatesPerCycle: 20,
+};
+
+/**
+ * A host policy whose limits never bind: every vacate the rules choose goes
+ * ahead in one cycle, the sanity gate never closes, a rollout replaces every
+ * old lease at once, and creates are not paced. Busy bots are still drained
+ * rather than vacated. Meant for tests and tools that study the rules alone;
+ * a production pool should keep the defaults.
+ */
+export const UNLIMITED_HOST_POLICY: HostPolicy = {
+  disruptionBudget: { _tag: 'Percent', percent: 100 },
+  sanityGateThreshold: { _tag: 'Percent', percent: 100 },
+  sanityGateAllowance: Number.MAX_SAFE_INTEGER,
+  maxSurge: { _tag: 'Percent', percent: 100 },
+  maxUnavailable: { _tag: 'Percent', percent: 100 },
+  rolloutPauseThreshold: Number.MAX_SAFE_INTEGER,
+  maxCreatesPerCycle: Number.MAX_SAFE_INTEGER,
+};
 
 const SECRET_REFERENCE_HINT = 'give a reference such as secret:project/name, env:VAR or file:/path';
 const MAX_EXCERPT = 60;
@@ -198,6 +229,46 @@ const Count = new t.Type<number, number, unknown>(
     return Number.isSafeInteger(value) && value >= 0
       ? t.success(value)
       : failWith(value, context, { _tag: 'InvalidValue', path, expected: 'a non-negative integer such as 0 or 20', found: excerpt(value) });
+  },
+  (value) => value,
+);
+
+const COUNT_OR_PERCENT_EXPECTED = 'a whole number such as 3, or a percentage from "0%" to "100%" with at most two decimals, such as "25%"';
+const PERCENT_PATTERN = /^(\d{1,3}(?:\.\d{1,2})?)%$/;
+
+/** A count (`3`) or a percentage (`"25%"`), decoded to {@link CountOrPercent}. */
+const CountOrPercentCodec = new t.Type<CountOrPercent, number | string, unknown>(
+  'a count or a percentage',
+  (value): value is CountOrPercent =>
+    typeof value === 'object' && value !== null && ('count' in value || 'percent' in value),
+  (value, context) => {
+    const path = pathOf(context);
+    if (value === undefined) return failWith(value, context, { _tag: 'MissingField', path, expected: COUNT_OR_PERCENT_EXPECTED });
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return t.success({ _tag: 'Count', count: value });
+
+    const match = typeof value === 'string' ? PERCENT_PATTERN.exec(value) : null;
+    const percent = match?.[1] === undefined ? Number.NaN : Number(match[1]);
+    if (percent >= 0 && percent <= 100) return t.success({ _tag: 'Percent', percent });
+
+    return typeof value === 'number' || typeof value === 'string'
+      ? failWith(value, context, { _tag: 'InvalidValue', path, expected: COUNT_OR_PERCENT_EXPECTED, found: excerpt(value) })
+      : failWith(value, context, { _tag: 'WrongType', path, expected: COUNT_OR_PERCENT_EXPECTED, found: describeType(value) });
+  },
+  (value) => (value._tag === 'Count' ? value.count : `${value.percent}%`),
+);
+
+/** A whole number of at least 1. */
+const PositiveCount = new t.Type<number, number, unknown>(
+  'a whole number of at least 1',
+  (value): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1,
+  (value, context) => {
+    const path = pathOf(context);
+    const expected = 'a whole number of at least 1';
+    if (value === undefined) return failWith(value, context, { _tag: 'MissingField', path, expected });
+    if (typeof value !== 'number') return failWith(value, context, { _tag: 'WrongType', path, expected, found: describeType(value) });
+    return Number.isSafeInteger(value) && value >= 1
+      ? t.success(value)
+      : failWith(value, context, { _tag: 'InvalidValue', path, expected: `${expected}, such as 2 or 20`, found: excerpt(value) });
   },
   (value) => value,
 );
@@ -348,11 +419,40 @@ const ImageConfigCodec = strictObject('an image object with hostname, cert, key,
   count: Count,
 });
 
-const SwarmingHostConfigCodec = strictObject('a swarming host object with host, pool and images', {
+const HostPolicyCodec = strictObject('a policy object', {
+  disruptionBudget: withDefault(CountOrPercentCodec, HOST_POLICY_DEFAULTS.disruptionBudget),
+  sanityGateThreshold: withDefault(CountOrPercentCodec, HOST_POLICY_DEFAULTS.sanityGateThreshold),
+  sanityGateAllowance: withDefault(Count, HOST_POLICY_DEFAULTS.sanityGateAllowance),
+  maxSurge: withDefault(CountOrPercentCodec, HOST_POLICY_DEFAULTS.maxSurge),
+  maxUnavailable: withDefault(CountOrPercentCodec, HOST_POLICY_DEFAULTS.maxUnavailable),
+  rolloutPauseThreshold: withDefault(PositiveCount, HOST_POLICY_DEFAULTS.rolloutPauseThreshold),
+  maxCreatesPerCycle: withDefault(PositiveCount, HOST_POLICY_DEFAULTS.maxCreatesPerCycle),
+});
+
+/** The host policy, filled with the defaults when absent; a configuration built without one encodes the defaults. */
+const PolicyOrDefault = new t.Type<HostPolicy, t.OutputOf<typeof HostPolicyCodec>, unknown>(
+  HostPolicyCodec.name,
+  HostPolicyCodec.is,
+  (value, context) => HostPolicyCodec.validate(value === undefined ? {} : value, context),
+  (value) => HostPolicyCodec.encode(value ?? HOST_POLICY_DEFAULTS),
+);
+
+/** The JSON form of one swarming host entry. */
+interface SwarmingHostJson {
+  host: string;
+  pool: string;
+  images: t.OutputOf<typeof ImageConfigCodec>[];
+  policy: t.OutputOf<typeof HostPolicyCodec>;
+}
+
+// The cast states the public type, where `policy` is optional so that
+// configurations built in code need not spell it out; decoding always fills it.
+const SwarmingHostConfigCodec = strictObject('a swarming host object with host, pool, images and an optional policy', {
   host: SwarmingHost,
   pool: nonEmpty('a non-empty Swarming pool such as luci.golang.shared-workers'),
   images: t.readonlyArray(ImageConfigCodec, 'a list of image objects'),
-});
+  policy: PolicyOrDefault,
+}) as t.Type<SwarmingHostConfig, SwarmingHostJson, unknown>;
 
 /**
  * io-ts codec between the JSON form of the configuration and {@link Config}.
@@ -381,7 +481,7 @@ export const decodeConfig = (json: unknown): E.Either<readonly ConfigError[], Co
   if (E.isLeft(decoded)) return E.left(decoded.left.map(toConfigError));
 
   const config: Config = decoded.right;
-  const errors = [...checkDurations(config), ...checkUniqueness(config.swarmingHosts)];
+  const errors = [...checkDurations(config), ...checkUniqueness(config.swarmingHosts), ...checkRolloutPolicies(config.swarmingHosts)];
   return errors.length > 0 ? E.left(errors) : E.right(config);
 };
 
@@ -417,6 +517,25 @@ const checkUniqueness = (hosts: readonly SwarmingHostConfig[]): ConfigError[] =>
       });
     }
     errors.push(...checkImagesUnique(host.images, hostIndex));
+  });
+
+  return errors;
+};
+
+/** A rollout with no surge and no unavailability could never replace a lease. */
+const checkRolloutPolicies = (hosts: readonly SwarmingHostConfig[]): ConfigError[] => {
+  const errors: ConfigError[] = [];
+  const isZero = (value: CountOrPercent): boolean => (value._tag === 'Count' ? value.count === 0 : value.percent === 0);
+
+  hosts.forEach((host, hostIndex) => {
+    const policy = host.policy;
+    if (policy === undefined || !isZero(policy.maxSurge) || !isZero(policy.maxUnavailable)) return;
+    errors.push({
+      _tag: 'InvalidValue',
+      path: `swarmingHosts[${hostIndex}].policy.maxSurge`,
+      found: JSON.stringify(CountOrPercentCodec.encode(policy.maxSurge)),
+      expected: 'a value above 0 while maxUnavailable is 0, because otherwise an image change could never replace a lease',
+    });
   });
 
   return errors;
