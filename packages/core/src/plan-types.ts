@@ -75,7 +75,29 @@ export type ReasonCode =
   | 'renew-due'
   | 'unmanaged'
   | 'foreign-host'
-  | 'listing-failed';
+  | 'listing-failed'
+  /**
+   * The lease should leave for a voluntary reason, but the host's disruption
+   * budget for this cycle is spent; it is renewed when due and kept.
+   */
+  | 'budget'
+  /**
+   * The host's sanity gate is closed: its listing suggests too many
+   * involuntary vacates to be true, so no lease of the host is vacated or
+   * drained this cycle; the lease is renewed when due and kept.
+   */
+  | 'sanity-gate'
+  /**
+   * The lease runs an image its hostname no longer uses and waits for
+   * new-image bots to be live before it leaves; it is renewed when due.
+   */
+  | 'rollout-waiting'
+  /**
+   * The lease runs an image its hostname no longer uses, but new-image leases
+   * of the hostname fail to connect, so the rollout is paused and the lease
+   * stays; it is renewed when due.
+   */
+  | 'rollout-paused';
 
 /** The decision for one lease of the snapshot. */
 export interface Decision {
@@ -100,6 +122,8 @@ export interface GroupSummary {
   readonly want: number;
   /** Leases the plan creates. */
   readonly create: number;
+  /** Creates the group needs but the host's `maxCreatesPerCycle` leaves for a later cycle. */
+  readonly deferred: number;
 }
 
 /** Something the operator should know that is not a lease decision. */
@@ -109,7 +133,15 @@ export type WarningCode =
   | 'bot-on-other-host'
   | 'listing-failed'
   | 'listing-missing'
-  | 'duplicate-lease';
+  | 'duplicate-lease'
+  /** The host's disruption budget deferred some voluntary vacates or drains. */
+  | 'disruption-budget'
+  /** The host's sanity gate is closed, so nothing on the host is vacated or drained. */
+  | 'sanity-gate'
+  /** New-image leases of a hostname fail to connect, so its old leases stay. */
+  | 'rollout-paused'
+  /** The host's `maxCreatesPerCycle` deferred some creates. */
+  | 'create-pacing';
 
 export interface Warning {
   readonly code: WarningCode;

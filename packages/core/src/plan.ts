@@ -10,7 +10,9 @@
  * 4. classify each lease: managed, unmanaged or foreign-host;
  * 5. choose vacates: never connected, dead bot, obsolete image, over count;
  * 6. choose renewals; 7. count creates; 8. assemble the plan.
- * Safety policies that hold back vacates belong between stages 5 and 6.
+ * Safety policies (`planner/policies/`) run between stages 5 and 6, where
+ * they hold back or drain vacates, and after stage 7, where they limit
+ * creates.
  */
 import type { Config } from './config-types.js';
 import type { Snapshot } from './domain.js';
@@ -21,6 +23,7 @@ import { classifyLeases } from './planner/classify.js';
 import { chooseCreates } from './planner/creates.js';
 import { indexHosts } from './planner/hosts.js';
 import { joinLeasesAndBots } from './planner/join.js';
+import { applyCreatePolicies, applyVacatePolicies } from './planner/policies/index.js';
 import { chooseRenewals } from './planner/renewals.js';
 import type { WarningSink } from './planner/types.js';
 import { chooseVacates } from './planner/vacates.js';
@@ -40,8 +43,9 @@ export const plan = (config: Config, snapshot: Snapshot): Plan => {
   const table = classifyLeases(config, snapshot, join, hostIndex, botIndex, warnings);
 
   chooseVacates(table, hostIndex, config.renewDuration);
+  const policies = applyVacatePolicies({ snapshot, table, hostIndex, botIndex, warnings });
   chooseRenewals(table, config.renewDuration);
-  const creates = chooseCreates(table, hostIndex);
+  const creates = applyCreatePolicies(table, chooseCreates(table, hostIndex), policies, warnings);
 
-  return assemblePlan({ config, now: snapshot.now, table, hostIndex, botIndex, creates, warnings });
+  return assemblePlan({ config, now: snapshot.now, table, hostIndex, botIndex, creates, warnings, policies });
 };

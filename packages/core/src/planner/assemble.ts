@@ -1,14 +1,17 @@
 /**
  * Stage 8 of the planner: turns the lease table into the {@link Plan}. Every
  * planned lease gets one decision, in lease id order; actions come out as
- * vacates, then renewals, both by lease id, then creates in configuration
- * order; warnings are sorted so the plan does not depend on input order.
+ * vacates, then drains, then renewals, each by lease id, then creates in
+ * configuration order; warnings are sorted so the plan does not depend on
+ * input order. Leases the safety policies marked get their decision from
+ * `policies/decide.ts`.
  */
 import type { Config } from '../config-types.js';
 import type { Bot, Lease } from '../domain.js';
 import type { Action, Decision, DecisionKind, GroupSummary, Plan, ReasonCode, Warning } from '../plan-types.js';
 import { createActions, type GroupCreates } from './creates.js';
 import { DetailWriter } from './details.js';
+import { decidePolicyLease, PolicyDetailWriter, type PolicyDecisionContext, type PolicyOutcome } from './policies/index.js';
 import {
   BOT_NONE,
   OWNERSHIP_FOREIGN_HOST,
@@ -35,6 +38,7 @@ export interface AssemblyInput {
   readonly botIndex: BotIndex;
   readonly creates: readonly GroupCreates[];
   readonly warnings: readonly Warning[];
+  readonly policies: PolicyOutcome;
 }
 
 /**
@@ -45,10 +49,17 @@ export interface AssemblyInput {
  */
 export const assemblePlan = (input: AssemblyInput): Plan => {
   const { config, table } = input;
-  const slots = assignSlots(table);
+  const slots = assignSlots(table, input.policies.drain);
   const decisions: Decision[] = new Array<Decision>(table.order.length);
-  const changes: Action[] = new Array<Action>(slots.vacates + slots.renewals);
+  const changes: Action[] = new Array<Action>(slots.vacates + slots.drains + slots.renewals);
   const details = new DetailWriter(config);
+  const policyContext: PolicyDecisionContext = {
+    table,
+    botIndex: input.botIndex,
+    outcome: input.policies,
+    details,
+    policyDetails: new PolicyDetailWriter(),
+  };
 
   for (let position = 0; position < table.leases.length; position += 1) {
     const ownership = table.ownership[position];
@@ -67,7 +78,10 @@ export const assemblePlan = (input: AssemblyInput): Plan => {
       }
       default: {
         const host = input.hostIndex.hosts[table.hostOf[position] as number] as HostState;
-        decisions[slot] = decideManaged(input, details, position, lease, host);
+        const marked = input.policies.marked[position] === 1;
+        decisions[slot] =
+          (marked ? decidePolicyLease(policyContext, position, lease, host.config.host) : undefined) ??
+          decideManaged(input, details, position, lease, host);
         const action = actionFor(input, position, lease, host.config.host);
         if (action !== undefined) changes[slots.actionSlot[position] as number] = action;
       }
@@ -85,29 +99,42 @@ interface Slots {
   /** Per position: index of the lease's vacate or renewal among the actions, or -1. */
   readonly actionSlot: Int32Array;
   readonly vacates: number;
+  readonly drains: number;
   readonly renewals: number;
 }
 
-/** Numbers vacates then renewals, each in lease id order; decisions are numbered by `slotOf` already. */
-const assignSlots = (table: LeaseTable): Slots => {
+/** Numbers vacates, drains, then renewals, each in lease id order; decisions are numbered by `slotOf` already. */
+const assignSlots = (table: LeaseTable, drain: Uint8Array): Slots => {
   const actionSlot = new Int32Array(table.leases.length).fill(-1);
   let vacates = 0;
+  let drains = 0;
   let renewals = 0;
 
   table.order.forEach((position) => {
-    if (table.vacate[position] !== VACATE_NONE) {
+    if (table.vacate[position] === VACATE_NONE) return;
+    if (drain[position] === 1) drains += 1;
+    else {
       actionSlot[position] = vacates;
       vacates += 1;
     }
   });
+  if (drains > 0) {
+    let next = vacates;
+    for (const position of table.order) {
+      if (table.vacate[position] !== VACATE_NONE && drain[position] === 1) {
+        actionSlot[position] = next;
+        next += 1;
+      }
+    }
+  }
   for (const position of table.order) {
     if (table.vacate[position] === VACATE_NONE && table.renew[position] === 1) {
-      actionSlot[position] = vacates + renewals;
+      actionSlot[position] = vacates + drains + renewals;
       renewals += 1;
     }
   }
 
-  return { actionSlot, vacates, renewals };
+  return { actionSlot, vacates, drains, renewals };
 };
 
 const decideManaged = (input: AssemblyInput, details: DetailWriter, position: number, lease: Lease, host: HostState): Decision => {
@@ -147,6 +174,10 @@ const actionFor = (input: AssemblyInput, position: number, lease: Lease, swarmin
   const { table } = input;
   const reason = VACATE_REASONS[table.vacate[position] as number];
 
+  if (reason !== undefined && input.policies.drain[position] === 1) {
+    const botId = input.botIndex.bots[table.botOf[position] as number]?.botId ?? '';
+    return { _tag: 'Drain', leaseId: lease.leaseId, botId, swarmingHost, image: lease.image, reason };
+  }
   if (reason !== undefined) return { _tag: 'Vacate', leaseId: lease.leaseId, swarmingHost, image: lease.image, reason };
   if (table.renew[position] !== 1) return undefined;
   return {
@@ -169,13 +200,14 @@ const decision = (lease: Lease, kind: DecisionKind, reason: ReasonCode, swarming
   detail,
 });
 
-const summarizeGroup = ({ group, create }: GroupCreates): GroupSummary => ({
+const summarizeGroup = ({ group, create, deferred }: GroupCreates): GroupSummary => ({
   swarmingHost: group.host.config.host,
   image: group.image.image,
   hostname: group.image.hostname,
   have: group.members.length,
   want: group.want,
   create,
+  deferred,
 });
 
 const compareWarnings = (left: Warning, right: Warning): number =>

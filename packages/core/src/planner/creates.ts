@@ -14,6 +14,8 @@ export interface GroupCreates {
   /** Kept managed leases of the group after the vacate stage. */
   readonly kept: number;
   readonly create: number;
+  /** Creates the group needs that create pacing leaves for a later cycle. */
+  readonly deferred: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export const chooseCreates = (table: LeaseTable, hostIndex: HostIndex): GroupCre
     for (const position of group.members) if (table.vacate[position] === VACATE_NONE) kept += 1;
 
     const creates = group.effective && group.host.listing._tag === 'Listed' ? Math.max(0, group.want - kept) : 0;
-    return { group, kept, create: creates };
+    return { group, kept, create: creates, deferred: 0 };
   });
 
 /**
