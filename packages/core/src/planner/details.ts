@@ -4,10 +4,13 @@
  *
  * Times left are shown to the whole second, rounded toward zero, except
  * below one second and where rounding would hide which side of the renew
- * threshold a lease is on; those are shown to the millisecond. Sentences
- * with a time left are cached per (sentence, second), so a large fleet,
- * whose leases mostly sit within an hour or two of each other, shares a
- * few thousand strings instead of allocating one per lease.
+ * threshold a lease is on; those are shown to the millisecond.
+ *
+ * Sentences are cached by what they depend on (the second shown, the
+ * project name, the image and host), so a large fleet, whose leases mostly
+ * sit within an hour or two of each other and share a few projects, shares
+ * a few thousand strings instead of allocating one per lease. Only the
+ * sentences that name a bot or a task are built per lease.
  */
 import type { Config } from '../config-types.js';
 import type { Bot } from '../domain.js';
@@ -24,6 +27,9 @@ export class DetailWriter {
   private readonly projectPattern: string;
   private readonly renewalCache = new Map<number, string>();
   private readonly bootingCache = new Map<number, string>();
+  private readonly neverConnectedCache = new Map<number, string>();
+  private readonly projectCache = new Map<string, string>();
+  private readonly imageCache = new Map<string, Map<string, string>>();
 
   constructor(config: Config) {
     this.renewDuration = config.renewDuration;
@@ -32,18 +38,26 @@ export class DetailWriter {
   }
 
   unmanaged(projectName: string): string {
-    return 'project "' + projectName + '" does not have the form ' + this.projectPattern + ', so makemac leaves this lease alone';
+    let sentence = this.projectCache.get(projectName);
+    if (sentence === undefined) {
+      sentence = 'project "' + projectName + '" does not have the form ' + this.projectPattern + ', so makemac leaves this lease alone';
+      this.remember(this.projectCache, projectName, sentence);
+    }
+    return sentence;
   }
 
+  /** The project names the host, so one project name always gives the same sentence. */
   foreignHost(projectName: string, swarmingHost: string): string {
-    return 'project "' + projectName + '" names swarming host ' + swarmingHost + ', which the configuration does not list, so makemac leaves this lease alone';
+    let sentence = this.projectCache.get(projectName);
+    if (sentence === undefined) {
+      sentence = 'project "' + projectName + '" names swarming host ' + swarmingHost + ', which the configuration does not list, so makemac leaves this lease alone';
+      this.remember(this.projectCache, projectName, sentence);
+    }
+    return sentence;
   }
 
   neverConnected(remaining: number): string {
-    return (
-      'no bot on any listed swarming host names this lease, and with ' + this.timeLeft(remaining) +
-      ' it is past booting (booting means more than ' + this.renewText + ' left)'
-    );
+    return this.cached(this.neverConnectedCache, remaining, 'never-connected');
   }
 
   booting(remaining: number): string {
@@ -55,9 +69,21 @@ export class DetailWriter {
   }
 
   imageObsolete(image: string, swarmingHost: string): string {
-    return image === ''
-      ? 'the lease reports no image, so it matches no image configured for ' + swarmingHost
-      : 'image ' + image + ' is not configured for ' + swarmingHost;
+    let byImage = this.imageCache.get(swarmingHost);
+    if (byImage === undefined) {
+      byImage = new Map();
+      this.imageCache.set(swarmingHost, byImage);
+    }
+
+    let sentence = byImage.get(image);
+    if (sentence === undefined) {
+      sentence =
+        image === ''
+          ? 'the lease reports no image, so it matches no image configured for ' + swarmingHost
+          : 'image ' + image + ' is not configured for ' + swarmingHost;
+      this.remember(byImage, image, sentence);
+    }
+    return sentence;
   }
 
   overCount(group: GroupState, rank: number, bot: Bot | undefined): string {
@@ -92,18 +118,33 @@ export class DetailWriter {
     return (remaining > this.renewDuration) === (whole > this.renewDuration) ? whole : remaining;
   }
 
-  private cached(cache: Map<number, string>, remaining: number, kind: 'booting' | 'renewal'): string {
+  private cached(cache: Map<number, string>, remaining: number, kind: 'booting' | 'renewal' | 'never-connected'): string {
     const shown = this.shownRemaining(remaining);
     const hit = cache.get(shown);
     if (hit !== undefined) return hit;
 
     const timeLeft = this.timeLeft(remaining);
-    const sentence =
-      kind === 'booting'
-        ? 'no bot yet; ' + timeLeft + ', more than ' + this.renewText + ', so the VM may still be booting'
-        : timeLeft + ', renew due at <= ' + this.renewText;
-    if (cache.size < MAX_CACHED) cache.set(shown, sentence);
+    let sentence: string;
+    switch (kind) {
+      case 'booting':
+        sentence = 'no bot yet; ' + timeLeft + ', more than ' + this.renewText + ', so the VM may still be booting';
+        break;
+      case 'renewal':
+        sentence = timeLeft + ', renew due at <= ' + this.renewText;
+        break;
+      case 'never-connected':
+        sentence =
+          'no bot on any listed swarming host names this lease, and with ' + timeLeft +
+          ' it is past booting (booting means more than ' + this.renewText + ' left)';
+        break;
+    }
+    this.remember(cache, shown, sentence);
     return sentence;
+  }
+
+  /** Caches a sentence unless the cache is full, which bounds memory when every key differs. */
+  private remember<K>(cache: Map<K, string>, key: K, sentence: string): void {
+    if (cache.size < MAX_CACHED) cache.set(key, sentence);
   }
 }
 
