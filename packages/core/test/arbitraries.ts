@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 
-import type { Bot, Config, ExcludedBot, ImageConfig, Lease, Snapshot, SwarmingHostConfig, SwarmingListing } from '../src/index.js';
+import type { Bot, Config, ExcludedBot, HostPolicy, ImageConfig, Lease, Snapshot, SwarmingHostConfig, SwarmingListing } from '../src/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -37,11 +37,26 @@ const imageConfigArbitrary = (host: string, image: string): fc.Arbitrary<ImageCo
     return { hostname, cert: `secret:project/${hostname}-cert`, key: `secret:project/${hostname}-key`, image, count };
   });
 
+/**
+ * A safety policy that holds nothing back, so the properties of the base
+ * rules hold; the policies have their own laws. Busy bots are still drained
+ * instead of vacated, which the properties allow for.
+ */
+export const OPEN_POLICY: HostPolicy = {
+  disruptionBudget: { _tag: 'Percent', percent: 100 },
+  sanityGateThreshold: { _tag: 'Percent', percent: 100 },
+  sanityGateAllowance: 1_000_000,
+  maxSurge: { _tag: 'Percent', percent: 100 },
+  maxUnavailable: { _tag: 'Percent', percent: 100 },
+  rolloutPauseThreshold: 1_000_000,
+  maxCreatesPerCycle: 1_000_000,
+};
+
 const hostConfigArbitrary = (host: string): fc.Arbitrary<SwarmingHostConfig> =>
   fc
     .uniqueArray(fc.constantFrom(...IMAGES), { maxLength: IMAGES.length })
     .chain((images) => fc.tuple(...images.map((image) => imageConfigArbitrary(host, image))))
-    .map((images) => ({ host, pool: `pool.${host}`, images }));
+    .map((images) => ({ host, pool: `pool.${host}`, images, policy: OPEN_POLICY }));
 
 /** The production durations most of the time, otherwise any create > renew in whole minutes. */
 const durationsArbitrary: fc.Arbitrary<{ createDuration: number; renewDuration: number }> = fc.oneof(

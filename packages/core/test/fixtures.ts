@@ -3,7 +3,7 @@
  * swarming hosts, and leases and bots described by the few fields a test
  * cares about.
  */
-import type { Bot, Config, ImageConfig, Lease, Snapshot, SwarmingHostConfig, SwarmingListing } from '../src/index.js';
+import type { Bot, Config, HostPolicy, ImageConfig, Lease, Snapshot, SwarmingHostConfig, SwarmingListing } from '../src/index.js';
 import { listed } from '../src/index.js';
 
 export const SECOND = 1000;
@@ -28,10 +28,27 @@ export const imageConfig = (hostname: string, image: string, count: number): Ima
   count,
 });
 
+/**
+ * A safety policy that never holds anything back: the gate never closes,
+ * the budget covers every lease, rollouts may replace everything at once and
+ * creates are not paced. Examples of the planner's rules use it so each
+ * shows one rule alone; the policies have their own tests.
+ */
+export const OPEN_POLICY: HostPolicy = {
+  disruptionBudget: { _tag: 'Percent', percent: 100 },
+  sanityGateThreshold: { _tag: 'Percent', percent: 100 },
+  sanityGateAllowance: 1_000_000,
+  maxSurge: { _tag: 'Percent', percent: 100 },
+  maxUnavailable: { _tag: 'Percent', percent: 100 },
+  rolloutPauseThreshold: 1_000_000,
+  maxCreatesPerCycle: 1_000_000,
+};
+
 export const hostConfig = (host: string, images: readonly ImageConfig[], pool = 'luci.golang.shared-workers'): SwarmingHostConfig => ({
   host,
   pool,
   images,
+  policy: OPEN_POLICY,
 });
 
 /** The production defaults with the given hosts. */

@@ -1,6 +1,7 @@
 /**
  * Worked examples for each planner rule. Expected plans are written out by
- * hand from the rules in docs/planner.md, not computed by the planner.
+ * hand from the rules in docs/planner.md, not computed by the planner. The
+ * hosts use an open safety policy, so each example shows the rule alone.
  */
 import { describe, expect, it } from 'vitest';
 
@@ -192,8 +193,8 @@ describe('images', () => {
     const result = plan(twoHosts, snapshot([onA, onB], [listed(HOST_A, [bot(onA.leaseId)]), listed(HOST_B, [bot(onB.leaseId)])]));
 
     expect(result.groups).toEqual([
-      { swarmingHost: HOST_A, image: IMAGE_14, hostname: 'darwin-amd64-14', have: 1, want: 1, create: 0 },
-      { swarmingHost: HOST_B, image: IMAGE_14, hostname: 'darwin-amd64-14-security', have: 1, want: 2, create: 1 },
+      { swarmingHost: HOST_A, image: IMAGE_14, hostname: 'darwin-amd64-14', have: 1, want: 1, create: 0, deferred: 0 },
+      { swarmingHost: HOST_B, image: IMAGE_14, hostname: 'darwin-amd64-14-security', have: 1, want: 2, create: 1, deferred: 0 },
     ]);
     expect(creates(result).map((action) => action.hostname)).toEqual(['darwin-amd64-14-security']);
     expect(vacatedIds(result)).toEqual([]);
@@ -321,7 +322,7 @@ describe('creates', () => {
       ],
     };
     expect(creates(result)).toEqual([{ _tag: 'Create', swarmingHost: HOST_A, image: IMAGE_14, hostname: 'darwin-amd64-14', request }]);
-    expect(result.groups).toEqual([{ swarmingHost: HOST_A, image: IMAGE_14, hostname: 'darwin-amd64-14', have: 1, want: 2, create: 1 }]);
+    expect(result.groups).toEqual([{ swarmingHost: HOST_A, image: IMAGE_14, hostname: 'darwin-amd64-14', have: 1, want: 2, create: 1, deferred: 0 }]);
   });
 
   it('replaces vacated leases in the same plan', () => {

@@ -115,10 +115,8 @@ describe('plan properties', () => {
         const result = plan(config, snapshot);
         const actionKinds = new Map(leaseActions(result).map((action) => [action.leaseId, action._tag]));
 
-        for (const decision of result.decisions) {
-          const expected = decision.decision === 'vacate' ? 'Vacate' : decision.decision === 'renew' ? 'Renew' : undefined;
-          expect(actionKinds.get(decision.leaseId)).toBe(expected);
-        }
+        const actionOfDecision = { vacate: 'Vacate', drain: 'Drain', renew: 'Renew', keep: undefined, skip: undefined } as const;
+        for (const decision of result.decisions) expect(actionKinds.get(decision.leaseId)).toBe(actionOfDecision[decision.decision]);
       }),
     );
   });
@@ -234,10 +232,10 @@ describe('plan properties', () => {
 });
 
 /**
- * A model of what the services do with a plan: vacated leases disappear,
- * renewed leases expire `renewDuration` from now, created leases appear with
- * fresh ids and a live idle bot, and VMs that were still booting finish
- * booting (their bot registers). Then the clock moves on by `advance`.
+ * A model of what the services do with a plan: vacated and drained leases
+ * disappear, renewed leases expire `renewDuration` from now, created leases
+ * appear with fresh ids and a live idle bot, and VMs that were still booting
+ * finish booting (their bot registers). Then the clock moves on by `advance`.
  */
 const applyPlan = (world: World, result: Plan, advance: number): World => {
   const { config, snapshot } = world;
@@ -246,7 +244,8 @@ const applyPlan = (world: World, result: Plan, advance: number): World => {
   const created: { lease: Lease; host: string }[] = [];
 
   result.actions.forEach((action, index) => {
-    if (action._tag === 'Vacate') vacated.add(action.leaseId);
+    // A drained bot finishes its task and dies, and its lease is vacated: the model skips ahead to that.
+    if (action._tag === 'Vacate' || action._tag === 'Drain') vacated.add(action.leaseId);
     if (action._tag === 'Renew') renewed.add(action.leaseId);
     if (action._tag === 'Create') {
       const lease: Lease = {
