@@ -26,7 +26,7 @@ export type ConfigError =
   | {
       readonly _tag: 'WrongType';
       readonly path: string;
-      /** What belongs here, for example `a string`. */
+      /** The expected kind of value, for example `a string`. */
       readonly expected: string;
       /** A bounded excerpt of the value found. */
       readonly found: string;
@@ -46,7 +46,7 @@ export type ConfigError =
       readonly _tag: 'InvalidValue';
       readonly path: string;
       readonly found: string;
-      /** What a valid value looks like, in words. */
+      /** A description of a valid value. */
       readonly expected: string;
     }
   | {
@@ -59,7 +59,7 @@ export type ConfigError =
       readonly rule: string;
     }
   | {
-      /** A cert or key field holds what looks like the secret itself; its value is never repeated. */
+      /** A cert or key field contains what looks like the secret itself; its value is never repeated. */
       readonly _tag: 'SecretValue';
       readonly path: string;
     };
@@ -143,7 +143,7 @@ const pathOf = (context: t.Context): string => {
   return path;
 };
 
-/** A bounded JSON excerpt of a value. Text that looks like a secret is replaced, never shown. */
+/** Describes a value as a bounded JSON excerpt. Text that looks like a secret is never shown. */
 const excerpt = (value: unknown): string => {
   if (typeof value === 'string' && looksLikeSecret(value)) return 'a value that looks like a secret (not shown)';
 
@@ -380,7 +380,7 @@ const strictObject = <P extends Props>(
   );
 };
 
-/** The allowed key within edit distance 2 of `key`, if any, to suggest for a typo. */
+/** Finds the allowed key within edit distance 2 of `key`, to suggest for a typo. */
 const closestKey = (key: string, allowed: readonly string[]): string | undefined => {
   let best: string | undefined;
   let bestDistance = 3;

@@ -29,7 +29,7 @@ import {
   type LeaseTable,
 } from './types.js';
 
-/** What the assembly stage reads besides the lease table. */
+/** The inputs of the assembly stage besides the lease table. */
 export interface AssemblyInput {
   readonly config: Config;
   readonly now: number;
@@ -94,7 +94,7 @@ export const assemblePlan = (input: AssemblyInput): Plan => {
   return { now: input.now, actions, decisions, groups, warnings };
 };
 
-/** Where each planned lease's decision and action go in the plan. */
+/** The positions of each planned lease's decision and action in the plan. */
 interface Slots {
   /** Per position: index of the lease's vacate or renewal among the actions, or -1. */
   readonly actionSlot: Int32Array;
@@ -169,7 +169,7 @@ const decideManaged = (input: AssemblyInput, details: DetailWriter, position: nu
   return decision(lease, 'keep', 'renew-not-due', swarmingHost, details.renewal(remaining));
 };
 
-/** The lease's vacate or renewal, if it has one. */
+/** Builds the lease's vacate, drain or renewal, if it has one. */
 const actionFor = (input: AssemblyInput, position: number, lease: Lease, swarmingHost: string): Action | undefined => {
   const { table } = input;
   const reason = VACATE_REASONS[table.vacate[position] as number];

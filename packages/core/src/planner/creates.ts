@@ -33,8 +33,8 @@ export const chooseCreates = (table: LeaseTable, hostIndex: HostIndex): GroupCre
   });
 
 /**
- * The `Create` actions for every group, in configuration order. Each action
- * is its own object, but the creates of a group share one (immutable)
+ * Builds the `Create` actions for every group, in configuration order. Each
+ * action is its own object, but the creates of a group share one immutable
  * request.
  */
 export const createActions = (config: Config, creates: readonly GroupCreates[]): Action[] => {

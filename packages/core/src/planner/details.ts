@@ -46,7 +46,7 @@ export class DetailWriter {
     return sentence;
   }
 
-  /** The project names the host, so one project name always gives the same sentence. */
+  /** Explains a foreign-host lease; the project names the host, so the project name is the cache key. */
   foreignHost(projectName: string, swarmingHost: string): string {
     let sentence = this.projectCache.get(projectName);
     if (sentence === undefined) {
@@ -111,7 +111,7 @@ export class DetailWriter {
     return shown >= 0 ? formatDuration(shown) + ' left' : 'expired ' + formatDuration(-shown) + ' ago';
   }
 
-  /** The time left to show: whole seconds toward zero, or exact below a second or next to the threshold. */
+  /** Rounds the time left for display: whole seconds toward zero, but exact below a second or next to the threshold. */
   private shownRemaining(remaining: number): number {
     if (!Number.isFinite(remaining) || Math.abs(remaining) < 1000) return remaining;
     const whole = remaining >= 0 ? Math.floor(remaining / 1000) * 1000 : -Math.floor(-remaining / 1000) * 1000;

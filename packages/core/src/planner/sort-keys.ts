@@ -70,7 +70,7 @@ const commonPrefixLength = (keys: readonly string[]): number => {
   return length;
 };
 
-/** How characters become bits: each code unit that occurs gets a rank, 0 meaning "the key has ended". */
+/** The packing of characters into bits: each code unit that occurs gets a rank, and 0 means "the key has ended". */
 interface Packing {
   readonly bitsPerCharacter: number;
   readonly charactersPerWord: number;
@@ -216,7 +216,7 @@ const refineTies = (
   }
 };
 
-/** The common tie: two keys, often a lease id and the same id named by its bot. */
+/** Orders the most common tie: two keys, often a lease id and the same id named by its bot. */
 const sortPair = (keys: readonly string[], order: Int32Array, equalToPrevious: Uint8Array, start: number): void => {
   const first = order[start] as number;
   const second = order[start + 1] as number;

@@ -13,7 +13,7 @@ import type { ImageConfig, SwarmingHostConfig } from '../config-types.js';
 import type { Bot, Lease } from '../domain.js';
 import type { VacateReason, Warning } from '../plan-types.js';
 
-/** How a swarming host's bots could be read this cycle. */
+/** The outcome of listing a swarming host's bots this cycle. */
 export type ListingStatus =
   | { readonly _tag: 'Listed' }
   | { readonly _tag: 'ListingFailed'; readonly reason: string }

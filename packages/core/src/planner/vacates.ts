@@ -38,7 +38,7 @@ export const chooseVacates = (table: LeaseTable, hostIndex: HostIndex, renewDura
   for (const group of hostIndex.groups) chooseSurplus(table, group);
 };
 
-/** The first of never connected, bot dead and image obsolete that applies; a booting lease may still be obsolete. */
+/** Returns the first of never connected, bot dead and image obsolete that applies. A booting lease may still be obsolete. */
 const healthVacateCode = (table: LeaseTable, position: number, renewDuration: number): number => {
   const botState = table.botState[position];
   if (botState === BOT_NONE && !((table.remaining[position] as number) > renewDuration)) return VACATE_NEVER_CONNECTED;
