@@ -5,7 +5,7 @@
  * then picks the copy to plan for each lease id and its preferred bot,
  * without a hash map.
  */
-import type { Bot, Lease } from '../domain.js';
+import { METADATA_HOSTNAME, type Bot, type Lease } from '../domain.js';
 import { sortKeys } from './sort-keys.js';
 import type { BotIndex, WarningSink } from './types.js';
 
@@ -29,10 +29,11 @@ interface OrphanCount {
 
 /**
  * Joins every lease with its preferred bot. Duplicate lease ids keep the
- * copy that expires last (then the smaller project name, then the smaller
- * image) and get a `duplicate-lease` warning. Bots that name no lease of the
- * snapshot are summarised per host in `bot-without-lease` warnings, because
- * Swarming lists dead bots for weeks and one warning per bot would flood.
+ * copy that expires last (then the smaller project name, image and
+ * `golang.hostname` metadata) and get a `duplicate-lease` warning. Bots that
+ * name no lease of the snapshot are summarised per host in
+ * `bot-without-lease` warnings, because Swarming lists dead bots for weeks
+ * and one warning per bot would flood.
  */
 export const joinLeasesAndBots = (leases: readonly Lease[], botIndex: BotIndex, warnings: WarningSink): LeaseJoin => {
   const leaseCount = leases.length;
@@ -99,13 +100,16 @@ const chooseCopy = (leases: readonly Lease[], sorted: Int32Array, start: number,
   return chosen;
 };
 
-/** Whether `candidate` should be planned instead of `current`: later expiry, then smaller project name, then smaller image. */
+/** Whether `candidate` should be planned instead of `current`: later expiry, then smaller project name, image and hostname metadata. */
 const prefersCopy = (candidate: Lease, current: Lease): boolean => {
   const candidateExpires = Number.isNaN(candidate.expires) ? -Infinity : candidate.expires;
   const currentExpires = Number.isNaN(current.expires) ? -Infinity : current.expires;
   if (candidateExpires !== currentExpires) return candidateExpires > currentExpires;
   if (candidate.projectName !== current.projectName) return candidate.projectName < current.projectName;
-  return candidate.image < current.image;
+  if (candidate.image !== current.image) return candidate.image < current.image;
+
+  // Rollouts read the hostname metadata, so copies that differ only there must still be chosen the same way in any order.
+  return (candidate.metadata[METADATA_HOSTNAME] ?? '') < (current.metadata[METADATA_HOSTNAME] ?? '');
 };
 
 /** The preferred bot among the bots at `sorted[start..end)`. */
