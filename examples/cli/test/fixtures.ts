@@ -61,9 +61,9 @@ export const mixedPlan = (): Plan => {
     { leaseId: 'lease-i', decision: 'keep', reason: 'listing-failed', swarmingHost: HOST_INTERNAL, image: IMAGE_A, detail: 'listing of the host failed' },
   ];
   const groups: GroupSummary[] = [
-    { swarmingHost: HOST_PUBLIC, image: IMAGE_A, hostname: 'darwin-amd64-12', have: 2, want: 1, create: 0 },
-    { swarmingHost: HOST_PUBLIC, image: IMAGE_B, hostname: 'darwin-amd64-14', have: 1, want: 2, create: 1 },
-    { swarmingHost: HOST_INTERNAL, image: IMAGE_A, hostname: 'darwin-amd64-12-security', have: 1, want: 2, create: 1 },
+    { swarmingHost: HOST_PUBLIC, image: IMAGE_A, hostname: 'darwin-amd64-12', have: 2, want: 1, create: 0, deferred: 0 },
+    { swarmingHost: HOST_PUBLIC, image: IMAGE_B, hostname: 'darwin-amd64-14', have: 1, want: 3, create: 1, deferred: 1 },
+    { swarmingHost: HOST_INTERNAL, image: IMAGE_A, hostname: 'darwin-amd64-12-security', have: 1, want: 2, create: 1, deferred: 0 },
   ];
   const warnings: Warning[] = [
     { code: 'listing-failed', message: `listing bots of ${HOST_INTERNAL} failed: HTTP 503`, swarmingHost: HOST_INTERNAL },
@@ -82,6 +82,6 @@ export const convergedPlan = (): Plan => ({
     { leaseId: 'lease-1', decision: 'renew', reason: 'renew-due', swarmingHost: HOST_PUBLIC, image: IMAGE_A, detail: '22h left' },
     { leaseId: 'lease-2', decision: 'keep', reason: 'renew-not-due', swarmingHost: HOST_PUBLIC, image: IMAGE_A, detail: '23h left' },
   ],
-  groups: [{ swarmingHost: HOST_PUBLIC, image: IMAGE_A, hostname: 'darwin-amd64-12', have: 2, want: 2, create: 0 }],
+  groups: [{ swarmingHost: HOST_PUBLIC, image: IMAGE_A, hostname: 'darwin-amd64-12', have: 2, want: 2, create: 0, deferred: 0 }],
   warnings: [],
 });

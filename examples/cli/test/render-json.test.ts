@@ -183,7 +183,9 @@ describe('JSON plan document', () => {
       have: 1,
       want: 2,
       create: 1,
+      deferred: 0,
     });
+    expect(groups[1]?.deferred).toBe(1);
   });
 
   it('sorts warnings by code with null fields', () => {

@@ -72,7 +72,7 @@ describe('rendering plans from the planner', () => {
     ]);
     expect(document.actions.map((action) => action.type)).toEqual(['vacate', 'renew', 'create']);
     expect(document.groups).toEqual([
-      { swarmingHost: HOST, image: IMAGE, hostname: 'darwin-amd64-14', have: 2, want: 2, create: 1 },
+      { swarmingHost: HOST, image: IMAGE, hostname: 'darwin-amd64-14', have: 2, want: 2, create: 1, deferred: 0 },
     ]);
     expect(document.summary.converged).toBe(false);
   });
@@ -92,7 +92,7 @@ describe('rendering plans from the planner', () => {
     const text = renderPlanTable(plan(config, snapshot));
 
     expect(text).toContain(`Swarming host ${HOST}\n`);
-    expect(text).toContain('  b16a8a5f2d1e  darwin-amd64-14     2     2       1\n');
+    expect(text).toContain('  b16a8a5f2d1e  darwin-amd64-14     2     2       1         0\n');
     expect(text).toMatch(/00000000-0000-0000-0000-000000000002 +b16a8a5f2d1e +darwin-amd64-14 +vacate +the bot is dead/);
     expect(text).toContain('Leases without a swarming host');
     expect(text).toMatch(/00000000-0000-0000-0000-000000000003 +b16a8a5f2d1e +- +skip +not managed by makemac/);

@@ -2,6 +2,8 @@
  * Tests of the table form of a plan: layout, reasons in words, sections per
  * swarming host, the summary line and warnings at the end.
  */
+import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import { REASON_PHRASES, renderPlanTable } from '../src/render/table.js';
@@ -14,8 +16,8 @@ describe('table plan output', () => {
         'Plan for 2026-03-08T17:00:00.000Z',
         '',
         'Swarming host chromium-swarm.appspot.com',
-        '  IMAGE         HOSTNAME         HAVE  WANT  CREATE',
-        '  f48c5538d2ac  darwin-amd64-12     2     2       0',
+        '  IMAGE         HOSTNAME         HAVE  WANT  CREATE  DEFERRED',
+        '  f48c5538d2ac  darwin-amd64-12     2     2       0         0',
         '',
         '  LEASE    IMAGE         HOSTNAME         DECISION  REASON               DETAIL',
         '  lease-1  f48c5538d2ac  darwin-amd64-12  renew     renewal due          22h left',
@@ -76,7 +78,7 @@ describe('table plan output', () => {
     expect(text).not.toContain('lease-c');
     expect(text).not.toContain('DETAIL');
     expect(text).not.toContain('Leases without a swarming host');
-    expect(text).toContain('  b16a8a5f2d1e  darwin-amd64-14     1     2       1');
+    expect(text).toContain('  b16a8a5f2d1e  darwin-amd64-14     1     3       1         1');
   });
 
   it('leaves no trailing spaces', () => {
@@ -85,9 +87,16 @@ describe('table plan output', () => {
     }
   });
 
+  it('documents every reason code', () => {
+    const format = readFileSync(new URL('../../../docs/plan-format.md', import.meta.url), 'utf8');
+    for (const code of Object.keys(REASON_PHRASES)) {
+      expect(format, code).toContain(`| \`${code}\` |`);
+    }
+  });
+
   it('has a distinct phrase per reason', () => {
     const phrases = Object.values(REASON_PHRASES);
-    expect(phrases).toHaveLength(10);
+    expect(phrases).toHaveLength(14);
     expect(new Set(phrases).size).toBe(phrases.length);
     expect(REASON_PHRASES['never-connected']).toBe('no bot ever connected');
   });

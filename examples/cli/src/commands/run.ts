@@ -89,7 +89,7 @@ export const runCommand = (io: CliIo, setExitCode: ExitCodeSink): Command => {
     .requiredOption('--config <file>', 'makemac configuration file (JSON)')
     .option('--once', 'run one cycle and exit')
     .addOption(new Option('--period <duration>', 'time between the starts of two cycles, for example 1h (default: 1h)').argParser(parseDuration('--period')))
-    .option('--dry-run', 'plan and log, but send no vacate, renew or create')
+    .option('--dry-run', 'plan and log, but send no vacate, drain, renew or create')
     .addOption(
       new Option('--concurrency <n>', 'maximum MacService calls in flight while executing (default: 8)').argParser(
         parseInteger('--concurrency', 1, 1000),

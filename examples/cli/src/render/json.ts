@@ -102,6 +102,7 @@ export interface GroupDocument {
   readonly have: number;
   readonly want: number;
   readonly create: number;
+  readonly deferred: number;
 }
 
 /** One warning of the JSON document. */
@@ -241,6 +242,7 @@ const toGroupDocument = (group: GroupSummary): GroupDocument => ({
   have: group.have,
   want: group.want,
   create: group.create,
+  deferred: group.deferred,
 });
 
 const toWarningDocument = (warning: Warning): WarningDocument => ({

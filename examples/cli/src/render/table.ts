@@ -21,6 +21,10 @@ export const REASON_PHRASES: Readonly<Record<ReasonCode, string>> = {
   unmanaged: 'not managed by makemac',
   'foreign-host': 'swarming host not in the configuration',
   'listing-failed': 'bots of the host could not be listed',
+  budget: 'disruption budget of the host spent this cycle',
+  'sanity-gate': 'too many vacates to trust, host held',
+  'rollout-waiting': 'old image, waits for new bots to go live',
+  'rollout-paused': 'old image kept, new image fails to connect',
 };
 
 /** The set of leases the table lists. */
@@ -113,15 +117,16 @@ const sortDecisions = (decisions: readonly Decision[], groups: readonly GroupSum
 
 const renderGroups = (groups: readonly GroupSummary[]): string[] =>
   formatColumns(
-    ['IMAGE', 'HOSTNAME', 'HAVE', 'WANT', 'CREATE'],
+    ['IMAGE', 'HOSTNAME', 'HAVE', 'WANT', 'CREATE', 'DEFERRED'],
     groups.map((group) => [
       shortImage(group.image),
       group.hostname,
       String(group.have),
       String(group.want),
       String(group.create),
+      String(group.deferred),
     ]),
-    { indent: '  ', align: ['left', 'left', 'right', 'right', 'right'] },
+    { indent: '  ', align: ['left', 'left', 'right', 'right', 'right', 'right'] },
   );
 
 const renderDecisions = (
