@@ -11,7 +11,7 @@
  */
 import type { Bot } from '../../domain.js';
 import type { BotIndex, LeaseTable, WarningSink } from '../types.js';
-import { OWNERSHIP_MANAGED, VACATE_IMAGE_OBSOLETE, VACATE_OVER_COUNT } from '../types.js';
+import { OWNERSHIP_MANAGED, RANK_BUSY, RANK_QUARANTINED, VACATE_IMAGE_OBSOLETE, VACATE_OVER_COUNT } from '../types.js';
 import { describeBudget } from './details.js';
 import { drainLease, holdLease } from './hold.js';
 import { resolveCountOrPercent } from './resolve.js';
@@ -37,8 +37,11 @@ export const applyDisruptionBudgets = (table: LeaseTable, botIndex: BotIndex, ou
     const state = outcome.hosts[table.hostOf[position] as number] as HostPolicyState;
     state.voluntary += 1;
 
+    // Only busy, quarantined and in-maintenance bots can run a task; the rank spares reading the other bots.
+    const rank = table.victimRank[position];
     const botPosition = table.botOf[position] as number;
-    if (botPosition >= 0 && isBusy(botIndex.bots[botPosition])) drainLease(outcome, position);
+    const mayRunTask = rank === RANK_BUSY || rank === RANK_QUARANTINED;
+    if (mayRunTask && botPosition >= 0 && isBusy(botIndex.bots[botPosition])) drainLease(outcome, position);
   }
 
   const overBudget = outcome.hosts.filter((state) => state.voluntary > state.budget);

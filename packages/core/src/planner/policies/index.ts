@@ -119,18 +119,25 @@ const scanLeases = (table: LeaseTable, hostIndex: HostIndex, outcome: PolicyOutc
   const rolloutIndex = new Map<GroupState, number>();
   const rollouts = outcome.rollouts as RolloutState[];
 
+  // Per-host counters in typed arrays keep the loop to sequential reads of the lease table.
+  const hostCount = outcome.hosts.length;
+  const listed = new Uint8Array(hostCount);
+  const managed = new Int32Array(hostCount);
+  const involuntary = new Int32Array(hostCount);
+  const neverConnected = new Int32Array(hostCount);
+  outcome.hosts.forEach((state, index) => {
+    listed[index] = state.host.listing._tag === 'Listed' ? 1 : 0;
+  });
+
   for (let position = 0; position < table.leases.length; position += 1) {
     if (table.ownership[position] !== OWNERSHIP_MANAGED) continue;
     const hostPosition = table.hostOf[position] as number;
-    const state = outcome.hosts[hostPosition] as HostPolicyState;
-    state.managed += 1;
-    if (state.host.listing._tag !== 'Listed') continue;
+    managed[hostPosition] = (managed[hostPosition] as number) + 1;
+    if (listed[hostPosition] === 0) continue;
 
     const vacate = table.vacate[position];
-    if (vacate === VACATE_NEVER_CONNECTED || vacate === VACATE_BOT_DEAD) {
-      state.involuntary += 1;
-      if (vacate === VACATE_NEVER_CONNECTED) state.neverConnected += 1;
-    }
+    if (vacate === VACATE_NEVER_CONNECTED) neverConnected[hostPosition] = (neverConnected[hostPosition] as number) + 1;
+    if (vacate === VACATE_NEVER_CONNECTED || vacate === VACATE_BOT_DEAD) involuntary[hostPosition] = (involuntary[hostPosition] as number) + 1;
     if (table.groupOf[position] !== -1) continue;
 
     const hostname = (table.leases[position] as Lease).metadata[METADATA_HOSTNAME];
@@ -141,11 +148,17 @@ const scanLeases = (table: LeaseTable, hostIndex: HostIndex, outcome: PolicyOutc
     if (index === undefined) {
       index = rollouts.length;
       rolloutIndex.set(group, index);
-      rollouts.push(newRollout(group, state));
+      rollouts.push(newRollout(group, outcome.hosts[hostPosition] as HostPolicyState));
     }
     rollouts[index]?.old.push(position);
     outcome.rolloutOf[position] = index;
   }
+
+  outcome.hosts.forEach((state, index) => {
+    state.managed = managed[index] as number;
+    state.involuntary = involuntary[index] as number;
+    state.neverConnected = neverConnected[index] as number;
+  });
 };
 
 const newRollout = (group: GroupState, state: HostPolicyState): RolloutState => ({
