@@ -3,7 +3,8 @@
  * end-to-end tests, with a time limit, and collects its output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,8 +14,24 @@ export const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The built entry point that the `makemac` bin runs. */
 export const CLI_PATH = join(PACKAGE_DIR, 'dist', 'main.js');
 
-/** The production-shaped configuration shipped with the package. */
-export const PRODUCTION_CONFIG = join(PACKAGE_DIR, 'config', 'production.json');
+/** The production-shaped configuration of the repository, examples/config/production.json. */
+export const PRODUCTION_CONFIG = join(PACKAGE_DIR, '..', 'config', 'production.json');
+
+/**
+ * Writes the production configuration with the sanity gate of every host
+ * raised to 50 %, as the demo does, to a temporary file and returns its path.
+ * The emulator's troubled pool breaks almost half of one host's leases, which
+ * the default gate would hold forever.
+ */
+export const writeRelaxedGateConfig = (): string => {
+  const config = JSON.parse(readFileSync(PRODUCTION_CONFIG, 'utf8')) as { swarmingHosts: Record<string, unknown>[] };
+
+  for (const host of config.swarmingHosts) host['policy'] = { sanityGateThreshold: '50%' };
+
+  const path = join(mkdtempSync(join(tmpdir(), 'makemac-cli-test-')), 'relaxed-gate.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+};
 
 /** Fails with a clear message when the CLI has not been built. */
 export const requireBuiltCli = (): void => {

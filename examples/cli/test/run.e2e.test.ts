@@ -9,7 +9,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { GrpcCode, type Emulator } from '@makemac/emulator';
 
-import { PRODUCTION_CONFIG, requireBuiltCli, runCliProcess } from './cli-process.js';
+import { requireBuiltCli, runCliProcess, writeRelaxedGateConfig } from './cli-process.js';
+
+const RELAXED_GATE_CONFIG = writeRelaxedGateConfig();
 import { leaseIdOf, liveEnv, liveFlags, mutatingEntries, startSeededEmulator, virtualNow } from './emulator-harness.js';
 
 interface PlanJson {
@@ -30,7 +32,7 @@ afterEach(async () => {
 
 const livePlan = async (target: Emulator): Promise<{ code: number | null; plan: PlanJson; stderr: string }> => {
   const result = await runCliProcess(
-    ['plan', '--config', PRODUCTION_CONFIG, '--output', 'json', '--now', virtualNow(target), ...liveFlags(target)],
+    ['plan', '--config', RELAXED_GATE_CONFIG, '--output', 'json', '--now', virtualNow(target), ...liveFlags(target)],
     { env: liveEnv(target) },
   );
   return { code: result.code, plan: JSON.parse(result.stdout) as PlanJson, stderr: result.stderr };
@@ -47,7 +49,7 @@ describe('makemac run against the emulator', () => {
     const seeded = await startSeededEmulator();
     emulator = seeded.emulator;
 
-    const result = await runCliProcess(['run', '--config', PRODUCTION_CONFIG, '--once', '--dry-run', ...liveFlags(emulator)], {
+    const result = await runCliProcess(['run', '--config', RELAXED_GATE_CONFIG, '--once', '--dry-run', ...liveFlags(emulator)], {
       env: liveEnv(emulator),
     });
 
@@ -86,7 +88,7 @@ describe('makemac run against the emulator', () => {
     expect(planned.plan.actions.filter((action) => action.type === 'vacate' && action.swarmingHost === failedHost)).toEqual([]);
 
     emulator.requestLog.clear();
-    const run = await runCliProcess(['run', '--config', PRODUCTION_CONFIG, '--once', ...liveFlags(emulator)], {
+    const run = await runCliProcess(['run', '--config', RELAXED_GATE_CONFIG, '--once', ...liveFlags(emulator)], {
       env: liveEnv(emulator),
     });
     expect(run.code).toBe(1);
@@ -106,7 +108,7 @@ describe('makemac run against the emulator', () => {
     target.requestLog.clear();
 
     let signalled = false;
-    const result = await runCliProcess(['run', '--config', PRODUCTION_CONFIG, '--period', '1h', '--concurrency', '2', ...liveFlags(target)], {
+    const result = await runCliProcess(['run', '--config', RELAXED_GATE_CONFIG, '--period', '1h', '--concurrency', '2', ...liveFlags(target)], {
       env: liveEnv(target),
       timeoutMs: 60_000,
       onSpawn: (child) => {
@@ -150,7 +152,7 @@ describe('makemac run against the emulator', () => {
 
     let signalled = false;
     let running: ChildProcess | undefined;
-    const result = await runCliProcess(['run', '--config', PRODUCTION_CONFIG, '--period', '1h', ...liveFlags(emulator)], {
+    const result = await runCliProcess(['run', '--config', RELAXED_GATE_CONFIG, '--period', '1h', ...liveFlags(emulator)], {
       env: liveEnv(emulator),
       timeoutMs: 30_000,
       onStdout: (_chunk, all) => {

@@ -1,7 +1,8 @@
 /**
- * Finds the production-shaped configuration that ships with the package
- * (`config/production.json`), whatever the working directory, both from the
- * built `dist/main.js` and from the TypeScript sources under test.
+ * Finds the production-shaped configuration of the repository
+ * (`examples/config/production.json`, beside this package), whatever the
+ * working directory, both from the built `dist/main.js` and from the
+ * TypeScript sources under test.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,11 +28,11 @@ const findPackageDir = (start: string): string | undefined => {
   }
 };
 
-/** Returns the absolute path of the shipped production configuration. */
+/** Returns the absolute path of the production configuration. */
 export const defaultConfigPath = (): string => {
   const packageDir = findPackageDir(dirname(fileURLToPath(import.meta.url)));
   if (packageDir === undefined) {
     throw new Error(`cannot find the ${PACKAGE_NAME} package directory above ${fileURLToPath(import.meta.url)}; pass --config FILE`);
   }
-  return join(packageDir, 'config', 'production.json');
+  return join(packageDir, '..', 'config', 'production.json');
 };
