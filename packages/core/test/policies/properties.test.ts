@@ -4,7 +4,7 @@
  * lane, renewals of held leases, create pacing and the rollout floor, plus
  * the planner's own invariants with policies in place.
  */
-import type { Config, HostPolicy, Plan, Snapshot } from '@makemac/core';
+import type { Config, HostPolicy, Snapshot } from '@makemac/core';
 import { UNLIMITED_HOST_POLICY, plan } from '@makemac/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -65,11 +65,13 @@ describe('policy properties', () => {
         for (const action of result.actions) {
           if (action._tag === 'Vacate' && (action.reason === 'image-obsolete' || action.reason === 'over-count')) {
             const live = visibleBotsOf(snapshot, action.leaseId).filter((bot) => !bot.isDead);
-            expect(live.length > 0 && live.every(isBusy), `lease ${action.leaseId} has only busy live bots`).toBe(false);
+            const onlyBusy = live.length > 0 && live.every(isBusy);
+            expect(onlyBusy, `lease ${action.leaseId} has only busy live bots`).toBe(false);
           }
           if (action._tag === 'Drain') {
             const bot = visibleBotsOf(snapshot, action.leaseId).find((candidate) => candidate.botId === action.botId);
-            expect(bot !== undefined && isBusy(bot), `drained bot ${action.botId} is live and busy`).toBe(true);
+            if (bot === undefined) throw new Error(`drained bot ${action.botId} is not listed for lease ${action.leaseId}`);
+            expect(isBusy(bot), `drained bot ${action.botId} is live and busy`).toBe(true);
           }
         }
       }),
@@ -165,7 +167,7 @@ describe('policy properties', () => {
         for (const action of result.actions) {
           if (action._tag === 'Create') continue;
           const kind = kinds.get(action.leaseId);
-          // A drained lease may also be renewed only if it were kept; it is not, so each lease has one action.
+          // A drained lease is not renewed, so each lease has at most one action.
           expect(kind).toBe(expectedKind[action._tag]);
         }
         const withAction = new Set(result.actions.flatMap((action) => (action._tag === 'Create' ? [] : [action.leaseId])));
@@ -285,6 +287,3 @@ describe('policy properties', () => {
     );
   });
 });
-
-/** Unused-import guard for the type-only helpers above. */
-export type { Plan };

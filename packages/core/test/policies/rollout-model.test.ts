@@ -228,7 +228,7 @@ describe('rollout over many cycles', () => {
     expect(paused).toEqual([1, 3, 5, 7, 9]);
   });
 
-  it('replaces a pool of 20 in a bounded number of cycles with the defaults', () => {
+  it('replaces 20 leases in 5 cycles', () => {
     const rollout: RolloutCase = { count: 20, policy: HOST_POLICY_DEFAULTS, busy: [] };
     const config = configFor(rollout);
     let world = initialWorld(rollout.count);

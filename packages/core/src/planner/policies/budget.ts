@@ -37,7 +37,10 @@ export const applyDisruptionBudgets = (table: LeaseTable, botIndex: BotIndex, ou
     const state = outcome.hosts[table.hostOf[position] as number] as HostPolicyState;
     state.voluntary += 1;
 
-    // Only busy, quarantined and in-maintenance bots can run a task; the rank spares reading the other bots.
+    // NOTE: A snapshot does not show which bots earlier plans drained. A bot drained before and not
+    // chosen again still leaves, and docs/policies.md describes what that does to the rollout floor.
+
+    // Only busy, quarantined and in-maintenance bots can run a task, so the rank spares reading the others.
     const rank = table.victimRank[position];
     const botPosition = table.botOf[position] as number;
     const mayRunTask = rank === RANK_BUSY || rank === RANK_QUARANTINED;
