@@ -14,7 +14,7 @@ import { advanceWorld, applyPlan, snapshotOfWorld, worldFromSnapshot } from '../
 import { describeActions } from '../support/builders.js';
 
 /** A scenario and how long to wait before planning again: less than createDuration - renewDuration. */
-const scenarioWithPause = scenarioArbitrary().chain((scenario) =>
+const scenarioWithPause = fc.oneof(scenarioArbitrary(), scenarioArbitrary({ crowded: true })).chain((scenario) =>
   fc
     .integer({ min: 0, max: scenario.config.createDuration - scenario.config.renewDuration - 1 })
     .map((pause) => ({ ...scenario, pause })),

@@ -190,6 +190,12 @@ export interface ScenarioOptions {
   readonly allListed?: boolean;
   /** Maximum leases per snapshot, before duplicates; 12 by default. */
   readonly maxLeases?: number;
+  /**
+   * When true, the configuration has one host with one or two images of
+   * count 0 to 2, and the snapshot at least six leases, so groups often
+   * exceed their count.
+   */
+  readonly crowded?: boolean;
 }
 
 /** A configuration and a snapshot generated for it. */
@@ -236,7 +242,11 @@ export const snapshotArbitrary = (config: Config, options: ScenarioOptions = {})
   fc
     .record({
       now: nowArbitrary,
-      drafts: fc.uniqueArray(leaseDraftArbitrary(config), { maxLength: options.maxLeases ?? 12, selector: (draft) => draft.leaseId }),
+      drafts: fc.uniqueArray(leaseDraftArbitrary(config), {
+        minLength: options.crowded === true ? 6 : 0,
+        maxLength: options.maxLeases ?? 12,
+        selector: (draft) => draft.leaseId,
+      }),
       duplicates: fc.array(duplicateArbitrary, { maxLength: 2 }),
       listings: fc.tuple(
         ...HOST_POOL.map((host) => listingStateArbitrary(config.swarmingHosts.some((entry) => entry.host === host), options.allListed === true)),
@@ -248,9 +258,18 @@ export const snapshotArbitrary = (config: Config, options: ScenarioOptions = {})
       buildSnapshot(config, now, drafts, duplicates, listings, orphans, excluded),
     );
 
+/** One host of a generated configuration with at most two images of count 0 to 2. */
+const crowdedConfigArbitrary: fc.Arbitrary<Config> = configArbitrary.map((config) => {
+  const host = config.swarmingHosts[0] as SwarmingHostConfig;
+  const images = host.images.slice(0, 2).map((image) => ({ ...image, count: image.count % 3 }));
+  return { ...config, swarmingHosts: [{ ...host, images }] };
+});
+
 /** A configuration and a snapshot for it. */
 export const scenarioArbitrary = (options: ScenarioOptions = {}): fc.Arbitrary<Scenario> =>
-  configArbitrary.chain((config) => snapshotArbitrary(config, options).map((snapshot) => ({ config, snapshot })));
+  (options.crowded === true ? crowdedConfigArbitrary : configArbitrary).chain((config) =>
+    snapshotArbitrary(config, options).map((snapshot) => ({ config, snapshot })),
+  );
 
 const buildSnapshot = (
   config: Config,

@@ -1,0 +1,101 @@
+/**
+ * Laws that every unhealthy lease goes and that the over-count surplus is
+ * taken in victim order: quarantined or in maintenance, then booting, then
+ * idle, then busy, and within a rank the earliest expiry, then lease id.
+ */
+import type { Config, Lease, Snapshot } from '@makemac/core';
+import { plan } from '@makemac/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { scenarioArbitrary } from '../support/arbitraries.js';
+import { groupMembers, hasLiveBot, isBooting, listingOf, ownershipOf, plannedCopies, visibleBotsOf } from '../support/oracle.js';
+import { vacatesOf } from '../support/plan-queries.js';
+
+/** The managed leases of listed hosts, with their host. */
+const managedOnListedHosts = (config: Config, snapshot: Snapshot): Lease[] =>
+  [...plannedCopies(snapshot.leases).values()].filter((lease) => {
+    const ownership = ownershipOf(config, lease.projectName);
+    return ownership._tag === 'managed' && listingOf(snapshot, ownership.host) === 'listed';
+  });
+
+/** The victim rank of a lease with at most one visible bot, lowest vacated first; undefined when it has more bots. */
+const victimRank = (snapshot: Snapshot, lease: Lease): number | undefined => {
+  const bots = visibleBotsOf(snapshot, lease.leaseId);
+  if (bots.length > 1) return undefined;
+
+  const bot = bots[0];
+  if (bot === undefined) return 1;
+  if (bot.quarantined || (bot.maintenanceMessage ?? '') !== '') return 0;
+  return (bot.taskId ?? '') === '' ? 2 : 3;
+};
+
+/** Orders leases as the surplus is taken: rank, then expiry, then lease id. */
+const victimKey = (rank: number, lease: Lease): readonly [number, number, string] => [rank, lease.expires, lease.leaseId];
+
+const isBefore = (left: readonly [number, number, string], right: readonly [number, number, string]): boolean =>
+  left[0] !== right[0] ? left[0] < right[0] : left[1] !== right[1] ? left[1] < right[1] : left[2] < right[2];
+
+describe('plan vacates', () => {
+  it('every lease past booting without a bot', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary(), ({ config, snapshot }) => {
+        const reasons = new Map(vacatesOf(plan(config, snapshot)).map((vacate) => [vacate.leaseId, vacate.reason]));
+
+        for (const lease of managedOnListedHosts(config, snapshot)) {
+          if (visibleBotsOf(snapshot, lease.leaseId).length > 0 || isBooting(lease, snapshot.now, config.renewDuration)) continue;
+          expect(reasons.get(lease.leaseId), `lease ${lease.leaseId}, ${lease.expires - snapshot.now} ms left`).toBe('never-connected');
+        }
+      }),
+    );
+  });
+
+  it('every lease whose bots are all dead', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary(), ({ config, snapshot }) => {
+        const reasons = new Map(vacatesOf(plan(config, snapshot)).map((vacate) => [vacate.leaseId, vacate.reason]));
+
+        for (const lease of managedOnListedHosts(config, snapshot)) {
+          if (visibleBotsOf(snapshot, lease.leaseId).length === 0 || hasLiveBot(snapshot, lease.leaseId)) continue;
+          expect(reasons.get(lease.leaseId), `lease ${lease.leaseId}`).toBe('bot-dead');
+        }
+      }),
+    );
+  });
+
+  it('over-count surplus in victim order', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary({ allListed: true, crowded: true }), ({ config, snapshot }) => {
+        const result = plan(config, snapshot);
+        const reasons = new Map(vacatesOf(result).map((vacate) => [vacate.leaseId, vacate.reason]));
+
+        for (const host of config.swarmingHosts) {
+          for (const image of host.images) {
+            const inUse = groupMembers(config, snapshot, host.host, image.image).filter((lease) => {
+              const reason = reasons.get(lease.leaseId);
+              return reason === undefined || reason === 'over-count';
+            });
+            const keys = inUse.map((lease) => ({ lease, rank: victimRank(snapshot, lease) }));
+            if (keys.some((entry) => entry.rank === undefined)) continue;
+
+            const victims = keys.filter((entry) => reasons.get(entry.lease.leaseId) === 'over-count');
+            const kept = keys.filter((entry) => reasons.get(entry.lease.leaseId) === undefined);
+            expect(victims.length, `${host.host} ${image.hostname}: ${inUse.length} in use, count ${image.count}`).toBe(
+              Math.max(0, inUse.length - image.count),
+            );
+
+            for (const victim of victims) {
+              for (const keeper of kept) {
+                const victimOrder = victimKey(victim.rank as number, victim.lease);
+                const keeperOrder = victimKey(keeper.rank as number, keeper.lease);
+                expect(isBefore(victimOrder, keeperOrder), `vacated ${JSON.stringify(victimOrder)} before kept ${JSON.stringify(keeperOrder)}`).toBe(
+                  true,
+                );
+              }
+            }
+          }
+        }
+      }),
+    );
+  });
+});
