@@ -12,7 +12,7 @@ import { scenarioArbitrary } from '../support/arbitraries.js';
 import { groupMembers, hasLiveBot, isBooting, listingOf, ownershipOf, plannedCopies, visibleBotsOf } from '../support/oracle.js';
 import { vacatesOf } from '../support/plan-queries.js';
 
-/** The managed leases of listed hosts, with their host. */
+/** The planned copies of managed leases whose host was listed. */
 const managedOnListedHosts = (config: Config, snapshot: Snapshot): Lease[] =>
   [...plannedCopies(snapshot.leases).values()].filter((lease) => {
     const ownership = ownershipOf(config, lease.projectName);
@@ -30,11 +30,14 @@ const victimRank = (snapshot: Snapshot, lease: Lease): number | undefined => {
   return (bot.taskId ?? '') === '' ? 2 : 3;
 };
 
-/** Orders leases as the surplus is taken: rank, then expiry, then lease id. */
+/** The sort key of the victim order: rank, then expiry, then lease id. */
 const victimKey = (rank: number, lease: Lease): readonly [number, number, string] => [rank, lease.expires, lease.leaseId];
 
-const isBefore = (left: readonly [number, number, string], right: readonly [number, number, string]): boolean =>
-  left[0] !== right[0] ? left[0] < right[0] : left[1] !== right[1] ? left[1] < right[1] : left[2] < right[2];
+const isBefore = (left: readonly [number, number, string], right: readonly [number, number, string]): boolean => {
+  if (left[0] !== right[0]) return left[0] < right[0];
+  if (left[1] !== right[1]) return left[1] < right[1];
+  return left[2] < right[2];
+};
 
 describe('plan vacates', () => {
   it('every lease past booting without a bot', () => {
