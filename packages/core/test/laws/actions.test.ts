@@ -1,7 +1,8 @@
 /**
- * Laws about the actions of a plan: one action per lease at most, renewals
- * that never shorten a lease, and create requests that carry the configured
- * secret references and nothing else in their secret fields.
+ * Laws about the actions of a plan: one action per lease at most, no renewal
+ * of a lease that leaves, renewals that never shorten a lease, and create
+ * requests that carry the configured secret references and nothing else in
+ * their secret fields.
  */
 import { METADATA_CERT, METADATA_HOSTNAME, METADATA_KEY, METADATA_SWARMING, plan } from '@makemac/core';
 import fc from 'fast-check';
@@ -9,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 import { scenarioArbitrary } from '../support/arbitraries.js';
 import { plannedCopies } from '../support/oracle.js';
-import { createsOf, leaseIdOfAction, renewalsOf, vacatedIds } from '../support/plan-queries.js';
+import { createsOf, leaseIdOfAction, leavingReasons, renewalsOf } from '../support/plan-queries.js';
 
 describe('plan actions', () => {
   it('name each lease at most once', () => {
@@ -24,16 +25,16 @@ describe('plan actions', () => {
     );
   });
 
-  it('never renew a vacated lease', () => {
+  it('never renew a leaving lease', () => {
     fc.assert(
       fc.property(scenarioArbitrary(), ({ config, snapshot }) => {
         const result = plan(config, snapshot);
-        const vacated = vacatedIds(result);
+        const leaving = leavingReasons(result);
 
-        const renewedAndVacated = renewalsOf(result)
+        const renewedAndLeaving = renewalsOf(result)
           .map((renewal) => renewal.leaseId)
-          .filter((leaseId) => vacated.has(leaseId));
-        expect(renewedAndVacated).toEqual([]);
+          .filter((leaseId) => leaving.has(leaseId));
+        expect(renewedAndLeaving, 'leases both renewed and vacated or drained').toEqual([]);
       }),
     );
   });

@@ -8,14 +8,14 @@ import { describe, expect, it } from 'vitest';
 
 import { scenarioArbitrary } from '../support/arbitraries.js';
 import { groupMembers, hasLiveBot, isBooting, ownershipOf, plannedCopies, visibleBotsOf } from '../support/oracle.js';
-import { vacatedIds, vacatesOf } from '../support/plan-queries.js';
+import { leavingReasons, vacatesOf } from '../support/plan-queries.js';
 
 describe('plan keeps', () => {
   it('healthy leases of a group within its count', () => {
     fc.assert(
       fc.property(scenarioArbitrary(), ({ config, snapshot }) => {
         const result = plan(config, snapshot);
-        const vacated = vacatedIds(result);
+        const leaving = leavingReasons(result);
 
         for (const host of config.swarmingHosts) {
           for (const image of host.images) {
@@ -24,8 +24,8 @@ describe('plan keeps', () => {
 
             for (const lease of members) {
               if (!hasLiveBot(snapshot, lease.leaseId)) continue;
-              expect(vacated.has(lease.leaseId), `lease ${lease.leaseId} (${members.length} of count ${image.count} on ${host.host})`).toBe(
-                false,
+              expect(leaving.get(lease.leaseId), `lease ${lease.leaseId} (${members.length} of count ${image.count} on ${host.host})`).toBe(
+                undefined,
               );
             }
           }

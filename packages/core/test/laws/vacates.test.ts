@@ -1,7 +1,8 @@
 /**
  * Laws that every unhealthy lease goes and that the over-count surplus is
  * taken in victim order: quarantined or in maintenance, then booting, then
- * idle, then busy, and within a rank the earliest expiry, then lease id.
+ * idle, then busy, and within a rank the earliest expiry, then lease id. A
+ * busy bot that leaves for a voluntary reason is drained, never vacated.
  */
 import type { Config, Lease, Snapshot } from '@makemac/core';
 import { plan } from '@makemac/core';
@@ -10,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 import { scenarioArbitrary } from '../support/arbitraries.js';
 import { groupMembers, hasLiveBot, isBooting, listingOf, ownershipOf, plannedCopies, visibleBotsOf } from '../support/oracle.js';
-import { vacatesOf } from '../support/plan-queries.js';
+import { drainsOf, leavingReasons, vacatesOf } from '../support/plan-queries.js';
 
 /** The planned copies of managed leases whose host was listed. */
 const managedOnListedHosts = (config: Config, snapshot: Snapshot): Lease[] =>
@@ -43,7 +44,7 @@ describe('plan vacates', () => {
   it('every lease past booting without a bot', () => {
     fc.assert(
       fc.property(scenarioArbitrary(), ({ config, snapshot }) => {
-        const reasons = new Map(vacatesOf(plan(config, snapshot)).map((vacate) => [vacate.leaseId, vacate.reason]));
+        const reasons = leavingReasons(plan(config, snapshot));
 
         for (const lease of managedOnListedHosts(config, snapshot)) {
           if (visibleBotsOf(snapshot, lease.leaseId).length > 0 || isBooting(lease, snapshot.now, config.renewDuration)) continue;
@@ -56,7 +57,7 @@ describe('plan vacates', () => {
   it('every lease whose bots are all dead', () => {
     fc.assert(
       fc.property(scenarioArbitrary(), ({ config, snapshot }) => {
-        const reasons = new Map(vacatesOf(plan(config, snapshot)).map((vacate) => [vacate.leaseId, vacate.reason]));
+        const reasons = leavingReasons(plan(config, snapshot));
 
         for (const lease of managedOnListedHosts(config, snapshot)) {
           if (visibleBotsOf(snapshot, lease.leaseId).length === 0 || hasLiveBot(snapshot, lease.leaseId)) continue;
@@ -70,7 +71,7 @@ describe('plan vacates', () => {
     fc.assert(
       fc.property(scenarioArbitrary({ allListed: true, crowded: true }), ({ config, snapshot }) => {
         const result = plan(config, snapshot);
-        const reasons = new Map(vacatesOf(result).map((vacate) => [vacate.leaseId, vacate.reason]));
+        const reasons = leavingReasons(result);
 
         for (const host of config.swarmingHosts) {
           for (const image of host.images) {
@@ -97,6 +98,40 @@ describe('plan vacates', () => {
               }
             }
           }
+        }
+      }),
+    );
+  });
+
+  it('drains only busy bots leaving voluntarily', () => {
+    fc.assert(
+      fc.property(fc.oneof(scenarioArbitrary(), scenarioArbitrary({ crowded: true })), ({ config, snapshot }) => {
+        for (const drain of drainsOf(plan(config, snapshot))) {
+          const label = `drain of lease ${drain.leaseId}`;
+          expect(['image-obsolete', 'over-count'], label).toContain(drain.reason);
+
+          // The same bot id may be listed twice in different states, so any live listing of it may be the busy one.
+          const listings = visibleBotsOf(snapshot, drain.leaseId).filter((bot) => bot.botId === drain.botId && !bot.isDead);
+          expect(listings.length, `${label} names no live bot ${drain.botId}`).toBeGreaterThan(0);
+          expect(
+            listings.some((bot) => (bot.taskId ?? '') !== ''),
+            `${label}: its bot runs no task`,
+          ).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('never vacates a busy bot voluntarily', () => {
+    fc.assert(
+      fc.property(fc.oneof(scenarioArbitrary(), scenarioArbitrary({ crowded: true })), ({ config, snapshot }) => {
+        for (const vacate of vacatesOf(plan(config, snapshot))) {
+          if (vacate.reason !== 'image-obsolete' && vacate.reason !== 'over-count') continue;
+
+          // With one live bot, that bot is the lease's bot; with more, the planner picks one.
+          const live = visibleBotsOf(snapshot, vacate.leaseId).filter((bot) => !bot.isDead);
+          if (live.length !== 1) continue;
+          expect(live[0]?.taskId ?? '', `lease ${vacate.leaseId} vacated as ${vacate.reason} runs a task`).toBe('');
         }
       }),
     );

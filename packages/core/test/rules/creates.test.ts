@@ -82,7 +82,7 @@ describe('create', () => {
 
     // The booting lease counts as kept; the dead one is replaced.
     expect(changes(result)).toEqual(['vacate dead bot-dead', `create ${PUBLIC_HOST} mac`, `create ${PUBLIC_HOST} mac`]);
-    expect(result.groups).toEqual([{ swarmingHost: PUBLIC_HOST, image: IMAGE_A, hostname: 'mac', have: 3, want: 4, create: 2 }]);
+    expect(result.groups).toEqual([{ swarmingHost: PUBLIC_HOST, image: IMAGE_A, hostname: 'mac', have: 3, want: 4, create: 2, deferred: 0 }]);
   });
 
   it('counts the same image separately per host', () => {

@@ -3,7 +3,8 @@
  * leases in use than its count, the surplus goes in this order: bots that
  * are quarantined or in maintenance, then leases with no bot yet (booting),
  * then idle bots, then busy bots. Within each, the earliest expiry goes
- * first, then the smaller lease id.
+ * first, then the smaller lease id. A busy victim is drained: its bot is
+ * terminated after its task, instead of the lease being vacated mid-build.
  */
 import type { Bot, Lease } from '@makemac/core';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +14,11 @@ import { HOUR, IMAGE_A, PUBLIC_HOST, decisionOf, describeActions, makeBot, makeC
 const configWithCount = (count: number) =>
   makeConfig([{ host: PUBLIC_HOST, images: [{ image: IMAGE_A, count, hostname: 'darwin-amd64-14' }] }]);
 
+/** The leases that leave as over count, vacated or drained, by lease id. */
 const vacated = (result: ReturnType<typeof planListed>): string[] =>
-  result.actions.flatMap((action) => (action._tag === 'Vacate' && action.reason === 'over-count' ? [action.leaseId] : []));
+  result.actions
+    .flatMap((action) => ((action._tag === 'Vacate' || action._tag === 'Drain') && action.reason === 'over-count' ? [action.leaseId] : []))
+    .sort();
 
 /**
  * One lease of each victim rank, with lease ids that run against the victim
@@ -94,13 +98,29 @@ describe('vacate over-count', () => {
 
   it('explains the surplus in the decision', () => {
     const leases = [makeLease({ leaseId: 'l1', expiresIn: 10 * HOUR }), makeLease({ leaseId: 'l2', expiresIn: 11 * HOUR })];
-    const bots = [makeBot('l1', 'busy'), makeBot('l2', 'busy')];
+    const bots = [makeBot('l1', 'idle'), makeBot('l2', 'busy')];
 
     const result = planListed(configWithCount(1), leases, { [PUBLIC_HOST]: bots });
 
     const decision = decisionOf(result, 'l1');
     expect(decision).toMatchObject({ decision: 'vacate', reason: 'over-count' });
-    expect(decision.detail).toContain('task-l1');
+    expect(decision.detail).toContain('idle');
     expect(decision.detail).toContain('count is 1');
+  });
+
+  it('drains a busy victim instead of vacating it', () => {
+    const leases = [makeLease({ leaseId: 'l1', expiresIn: 10 * HOUR }), makeLease({ leaseId: 'l2', expiresIn: 11 * HOUR })];
+    const bots = [makeBot('l1', 'busy'), makeBot('l2', 'busy')];
+
+    const result = planListed(configWithCount(1), leases, { [PUBLIC_HOST]: bots });
+
+    // The drained lease is not renewed although it is due.
+    expect(result.actions).toEqual([
+      { _tag: 'Drain', leaseId: 'l1', botId: makeBot('l1').botId, swarmingHost: PUBLIC_HOST, image: IMAGE_A, reason: 'over-count' },
+      expect.objectContaining({ _tag: 'Renew', leaseId: 'l2' }),
+    ]);
+    const decision = decisionOf(result, 'l1');
+    expect(decision).toMatchObject({ decision: 'drain', reason: 'over-count' });
+    expect(decision.detail).toContain('task-l1');
   });
 });

@@ -167,6 +167,17 @@ describe('vacate image-obsolete', () => {
     expect(vacateLines(result)).toEqual(['vacate l1 image-obsolete']);
   });
 
+  it('drains a busy lease of an obsolete image', () => {
+    const countOne = makeConfig([{ host: PUBLIC_HOST, images: [{ image: IMAGE_A, count: 1, hostname: 'darwin-amd64-14' }] }]);
+    const lease = makeLease({ leaseId: 'l1', image: IMAGE_B, expiresIn: 10 * HOUR });
+
+    const result = planListed(countOne, [lease], { [PUBLIC_HOST]: [makeBot('l1', 'busy')] });
+
+    // A drained lease does not count as kept, so its replacement is created in the same plan.
+    expect(describeActions(result)).toEqual(['drain l1 image-obsolete', `create ${PUBLIC_HOST} darwin-amd64-14`]);
+    expect(decisionOf(result, 'l1')).toMatchObject({ decision: 'drain', reason: 'image-obsolete' });
+  });
+
   it('prefers bot-dead over image-obsolete', () => {
     const lease = makeLease({ leaseId: 'l1', image: IMAGE_B, expiresIn: 10 * HOUR });
 

@@ -9,9 +9,13 @@
  *
  * Sizes stay small (at most a dozen leases, three hosts) so a property runs
  * its global number of runs in well under a second.
+ *
+ * Valid configurations carry `UNLIMITED_HOST_POLICY`, so the properties
+ * state the planning rules without the safety policies, which have their
+ * own tests. Busy bots are still drained instead of vacated.
  */
 import type { Bot, Config, ExcludedBot, ImageConfig, Lease, Snapshot, SwarmingHostConfig, SwarmingListing } from '@makemac/core';
-import { listed, listingFailed } from '@makemac/core';
+import { UNLIMITED_HOST_POLICY, listed, listingFailed } from '@makemac/core';
 import fc from 'fast-check';
 
 import { HOUR, MINUTE, botIdFor, certReference, keyReference } from './builders.js';
@@ -96,6 +100,7 @@ export const configArbitrary: fc.Arbitrary<Config> = fc
           const hostname = `darwin-${hostIndex}-${slot}`;
           return { hostname, image: imagePool[slot] as string, count, cert: certReference(hostname), key: keyReference(hostname) };
         }),
+        policy: UNLIMITED_HOST_POLICY,
       }),
     ),
   }));
@@ -446,8 +451,9 @@ const oddCountArbitrary: fc.Arbitrary<number> = fc.oneof(
 /**
  * Well-typed but odd input, for totality: configurations that `decodeConfig`
  * would reject (no hosts, repeated hosts and images, odd counts and
- * durations) and snapshots with edge-case project names, lease ids of any
- * code units, non-finite expiries and bots of any shape.
+ * durations), with the default or the unlimited policy, and snapshots with
+ * edge-case project names, lease ids of any code units, non-finite expiries
+ * and bots of any shape.
  */
 export const oddScenarioArbitrary: fc.Arbitrary<Scenario> = fc
   .record({
@@ -457,6 +463,7 @@ export const oddScenarioArbitrary: fc.Arbitrary<Scenario> = fc
     hosts: fc.array(
       fc.record({
         host: fc.oneof(fc.constantFrom(...HOST_POOL), oddStringArbitrary),
+        policy: fc.constantFrom(undefined, UNLIMITED_HOST_POLICY),
         images: fc.array(
           fc.record({ image: fc.oneof(imageArbitrary, oddStringArbitrary), count: oddCountArbitrary }),
           { maxLength: 3 },
@@ -499,6 +506,7 @@ export const oddScenarioArbitrary: fc.Arbitrary<Scenario> = fc
       swarmingHosts: hosts.map((host, hostIndex) => ({
         host: host.host,
         pool: `pool-${hostIndex}`,
+        policy: host.policy,
         images: host.images.map((image, imageIndex) => ({
           hostname: `darwin-${hostIndex}-${imageIndex}`,
           image: image.image,

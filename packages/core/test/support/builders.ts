@@ -2,9 +2,14 @@
  * Small builders for hand-written planner scenarios: a configuration, leases,
  * bots and listings with readable defaults, so each example test states only
  * the facts its rule depends on.
+ *
+ * Configurations built here carry `UNLIMITED_HOST_POLICY`, so the safety
+ * policies (budgets, the sanity gate, rollouts, pacing) never hold anything
+ * back and a plan shows the planning rules alone. Busy bots are still
+ * drained instead of vacated for a voluntary reason.
  */
-import type { Bot, Config, ImageConfig, Lease, Plan, Snapshot, SwarmingHostConfig, SwarmingListing } from '@makemac/core';
-import { CONFIG_DEFAULTS, listed, plan } from '@makemac/core';
+import type { Bot, Config, HostPolicy, ImageConfig, Lease, Plan, Snapshot, SwarmingHostConfig, SwarmingListing } from '@makemac/core';
+import { CONFIG_DEFAULTS, UNLIMITED_HOST_POLICY, listed, plan } from '@makemac/core';
 
 export const SECOND = 1_000;
 export const MINUTE = 60 * SECOND;
@@ -33,6 +38,8 @@ export interface ImageSpec {
 export interface HostSpec {
   readonly host: string;
   readonly images: readonly ImageSpec[];
+  /** `UNLIMITED_HOST_POLICY` when left out. */
+  readonly policy?: HostPolicy;
 }
 
 /** The secret references the builders give an image's cert and key. */
@@ -51,6 +58,7 @@ export const makeConfig = (hosts: readonly HostSpec[], overrides: Partial<Omit<C
         const hostname = spec.hostname ?? `darwin-${hostIndex}-${imageIndex}`;
         return { hostname, image: spec.image, count: spec.count, cert: certReference(hostname), key: keyReference(hostname) };
       }),
+      policy: host.policy ?? UNLIMITED_HOST_POLICY,
     }),
   ),
 });

@@ -2,12 +2,12 @@
  * A model world of leases and bots that a plan can be applied to, for
  * convergence properties: plan, apply, let time pass, plan again.
  *
- * Applying a plan does what MacService and the VMs would do: a vacated
- * lease disappears and its bots die; a renewed lease expires `duration`
- * after now; a created lease appears with a fresh id, the project and image
+ * Applying a plan does what MacService and the VMs would do. A vacated
+ * lease disappears and its bots die. A renewed lease expires `duration`
+ * after now. A created lease appears with a fresh id, the project and image
  * of its request, an expiry `duration` after now, and a live idle bot on its
  * swarming host. A drained lease keeps running until its task ends, and
- * then its bot is dead. Listings keep their state: a host whose listing
+ * then its bot is dead. Listings keep their state, so a host whose listing
  * failed stays failed.
  */
 import type { Action, Bot, Config, Lease, Plan, Snapshot, SwarmingListing } from '@makemac/core';
@@ -54,7 +54,7 @@ export const worldFromSnapshot = (config: Config, snapshot: Snapshot): World => 
   return { config, now: snapshot.now, leases: [...plannedCopies(snapshot.leases).values()], bots, listings, created: 0 };
 };
 
-/** The snapshot a planner would read from the world now. */
+/** Returns the snapshot a planner would read from the world now. */
 export const snapshotOfWorld = (world: World): Snapshot => {
   const swarming: SwarmingListing[] = [];
   for (const [host, listing] of world.listings) {
@@ -69,14 +69,15 @@ export const advanceWorld = (world: World, milliseconds: number): World => ({ ..
 /** Options of {@link applyPlan}. */
 export interface ApplyOptions {
   /**
-   * When true, every lease that no visible bot names registers a live idle
-   * bot on the swarming host its project names, as a booting VM does once
-   * it has started.
+   * When true, every lease that no visible bot names, live or dead,
+   * registers a live idle bot on the swarming host its project names, as a
+   * booting VM does once it has started. A lease whose bot died stays
+   * without a live bot.
    */
   readonly finishBooting?: boolean;
 }
 
-/** The world after MacService and Swarming carry out every action of `plan`. */
+/** Returns the world after MacService and Swarming carry out every action of `plan`. */
 export const applyPlan = (world: World, plan: Plan, options: ApplyOptions = {}): World => {
   const leases = new Map(world.leases.map((lease) => [lease.leaseId, lease]));
   const bots = new Map([...world.bots].map(([host, hostBots]) => [host, [...hostBots]]));
@@ -153,7 +154,7 @@ const finishBooting = (world: World, leases: ReadonlyMap<string, Lease>, bots: M
   const visible = new Set<string>();
   for (const [host, hostBots] of bots) {
     if (world.listings.get(host)?._tag !== 'Listed') continue;
-    for (const bot of hostBots) if (!bot.isDead) visible.add(bot.leaseId);
+    for (const bot of hostBots) visible.add(bot.leaseId);
   }
 
   for (const lease of leases.values()) {
