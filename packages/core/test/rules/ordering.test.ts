@@ -1,7 +1,7 @@
 /**
- * Examples of the order of a plan: vacates first, then renewals, both by
- * lease id, then creates in configuration order; decisions by lease id.
- * Input order never shows through.
+ * Examples of the order of a plan: vacates first, then drains, then
+ * renewals, each by lease id, then creates in configuration order;
+ * decisions by lease id. Input order never shows through.
  */
 import { describe, expect, it } from 'vitest';
 
@@ -23,8 +23,9 @@ const config = makeConfig([
   { host: PUBLIC_HOST, images: [{ image: IMAGE_B, count: 1, hostname: 'public-b' }, { image: IMAGE_A, count: 3, hostname: 'public-a' }] },
 ]);
 
-/** Leases given in reverse id order, with the vacates and renewals interleaved by id. */
+/** Leases given in reverse id order, with the vacates, the drain and the renewals interleaved by id. */
 const leases = [
+  makeLease({ leaseId: 'g-drain', host: PUBLIC_HOST, image: 'e'.repeat(64), expiresIn: 3 * HOUR }),
   makeLease({ leaseId: 'f-renew', host: PUBLIC_HOST, expiresIn: 3 * HOUR }),
   makeLease({ leaseId: 'e-vacate', host: PUBLIC_HOST, expiresIn: 3 * HOUR }),
   makeLease({ leaseId: 'd-renew', host: PUBLIC_HOST, expiresIn: 3 * HOUR }),
@@ -32,15 +33,16 @@ const leases = [
   makeLease({ leaseId: 'b-vacate', host: PUBLIC_HOST, image: IMAGE_B, expiresIn: 3 * HOUR }),
   makeLease({ leaseId: 'a-keep', host: PUBLIC_HOST, expiresIn: 23 * HOUR + 1 }),
 ];
-const bots = [makeBot('f-renew'), makeBot('e-vacate', 'dead'), makeBot('d-renew'), makeBot('b-vacate', 'dead'), makeBot('a-keep')];
+const bots = [makeBot('g-drain', 'busy'), makeBot('f-renew'), makeBot('e-vacate', 'dead'), makeBot('d-renew'), makeBot('b-vacate', 'dead'), makeBot('a-keep')];
 
 describe('plan order', () => {
-  it('puts vacates, renewals, then creates', () => {
+  it('puts vacates, drains, renewals, then creates', () => {
     const result = planListed(config, leases, { [PUBLIC_HOST]: bots });
 
     expect(describeActions(result)).toEqual([
       'vacate b-vacate bot-dead',
       'vacate e-vacate bot-dead',
+      'drain g-drain image-obsolete',
       'renew d-renew',
       'renew f-renew',
       `create ${INTERNAL_HOST} internal-b`,
@@ -58,6 +60,7 @@ describe('plan order', () => {
       'd-renew renew',
       'e-vacate vacate',
       'f-renew renew',
+      'g-drain drain',
     ]);
   });
 
