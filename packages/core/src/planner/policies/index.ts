@@ -19,9 +19,11 @@ import { HOST_POLICY_DEFAULTS } from '../../config.js';
 import { METADATA_HOSTNAME, type Lease, type Snapshot } from '../../domain.js';
 import type { GroupCreates } from '../creates.js';
 import {
+  BOT_ALIVE,
   OWNERSHIP_MANAGED,
   VACATE_BOT_DEAD,
   VACATE_NEVER_CONNECTED,
+  VACATE_NONE,
   type BotIndex,
   type GroupState,
   type HostIndex,
@@ -106,7 +108,7 @@ const newHostState = (host: HostIndex['hosts'][number], snapshot: Snapshot): Hos
 
 /**
  * Counts, in one pass over the leases, each host's managed leases and
- * involuntary vacates, and matches leases of unconfigured images on listed
+ * involuntary vacates and each group's live and failed leases, and matches leases of unconfigured images on listed
  * hosts to a rollout by their `golang.hostname` metadata. A hostname
  * configured twice on a host matches its first entry.
  */
@@ -125,6 +127,8 @@ const scanLeases = (table: LeaseTable, hostIndex: HostIndex, outcome: PolicyOutc
   const managed = new Int32Array(hostCount);
   const involuntary = new Int32Array(hostCount);
   const neverConnected = new Int32Array(hostCount);
+  const groupLive = new Int32Array(hostIndex.groups.length);
+  const groupFailed = new Int32Array(hostIndex.groups.length);
   outcome.hosts.forEach((state, index) => {
     listed[index] = state.host.listing._tag === 'Listed' ? 1 : 0;
   });
@@ -137,8 +141,16 @@ const scanLeases = (table: LeaseTable, hostIndex: HostIndex, outcome: PolicyOutc
 
     const vacate = table.vacate[position];
     if (vacate === VACATE_NEVER_CONNECTED) neverConnected[hostPosition] = (neverConnected[hostPosition] as number) + 1;
-    if (vacate === VACATE_NEVER_CONNECTED || vacate === VACATE_BOT_DEAD) involuntary[hostPosition] = (involuntary[hostPosition] as number) + 1;
-    if (table.groupOf[position] !== -1) continue;
+    const failed = vacate === VACATE_NEVER_CONNECTED || vacate === VACATE_BOT_DEAD;
+    if (failed) involuntary[hostPosition] = (involuntary[hostPosition] as number) + 1;
+
+    // Members of a group count toward a rollout of that group: live ones that stay, and failed ones.
+    const groupPosition = table.groupOf[position] as number;
+    if (groupPosition !== -1) {
+      if (failed) groupFailed[groupPosition] = (groupFailed[groupPosition] as number) + 1;
+      else if (vacate === VACATE_NONE && table.botState[position] === BOT_ALIVE) groupLive[groupPosition] = (groupLive[groupPosition] as number) + 1;
+      continue;
+    }
 
     const hostname = (table.leases[position] as Lease).metadata[METADATA_HOSTNAME];
     const group = hostname === undefined ? undefined : hostnames[hostPosition]?.get(hostname);
@@ -159,6 +171,10 @@ const scanLeases = (table: LeaseTable, hostIndex: HostIndex, outcome: PolicyOutc
     state.involuntary = involuntary[index] as number;
     state.neverConnected = neverConnected[index] as number;
   });
+  for (const rollout of rollouts) {
+    rollout.newLive = groupLive[rollout.group.index] as number;
+    rollout.newFailed = groupFailed[rollout.group.index] as number;
+  }
 };
 
 const newRollout = (group: GroupState, state: HostPolicyState): RolloutState => ({

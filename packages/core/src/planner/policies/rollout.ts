@@ -14,14 +14,7 @@
  */
 import type { HostPolicy } from '../../config-types.js';
 import type { WarningSink } from '../types.js';
-import {
-  BOT_ALIVE,
-  VACATE_BOT_DEAD,
-  VACATE_IMAGE_OBSOLETE,
-  VACATE_NEVER_CONNECTED,
-  VACATE_NONE,
-  type LeaseTable,
-} from '../types.js';
+import { BOT_ALIVE, VACATE_IMAGE_OBSOLETE, VACATE_NONE, type LeaseTable } from '../types.js';
 import type { GroupCreates } from '../creates.js';
 import { holdLease } from './hold.js';
 import { resolveCountOrPercent } from './resolve.js';
@@ -69,8 +62,9 @@ export const holdRollouts = (table: LeaseTable, outcome: PolicyOutcome, warnings
 };
 
 /**
- * Resolves the rollout's limits and counts its live and failed leases. When
- * both limits resolve to 0 (a percentage of a small count), one bot may be
+ * Resolves the rollout's limits and counts its old leases with a live bot;
+ * the scan of the leases already counted the new-image ones. When both
+ * limits resolve to 0 (a percentage of a small count), one bot may be
  * unavailable, or the rollout could never start.
  */
 const measureRollout = (table: LeaseTable, rollout: RolloutState, policy: HostPolicy): void => {
@@ -80,21 +74,11 @@ const measureRollout = (table: LeaseTable, rollout: RolloutState, policy: HostPo
   if (rollout.surge === 0 && rollout.unavailable === 0) rollout.unavailable = 1;
   rollout.floor = Math.max(0, group.want - rollout.unavailable);
 
-  let newLive = 0;
-  let newFailed = 0;
-  for (const position of group.members) {
-    const vacate = table.vacate[position];
-    if (vacate === VACATE_NEVER_CONNECTED || vacate === VACATE_BOT_DEAD) newFailed += 1;
-    else if (vacate === VACATE_NONE && table.botState[position] === BOT_ALIVE) newLive += 1;
-  }
-
   let oldLive = 0;
   for (const position of rollout.old) {
     if (table.vacate[position] === VACATE_IMAGE_OBSOLETE && table.botState[position] === BOT_ALIVE) oldLive += 1;
   }
 
-  rollout.newLive = newLive;
-  rollout.newFailed = newFailed;
   rollout.oldLive = oldLive;
 };
 
