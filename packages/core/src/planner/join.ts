@@ -105,6 +105,8 @@ const prefersCopy = (candidate: Lease, current: Lease): boolean => {
   const candidateExpires = Number.isNaN(candidate.expires) ? -Infinity : candidate.expires;
   const currentExpires = Number.isNaN(current.expires) ? -Infinity : current.expires;
   if (candidateExpires !== currentExpires) return candidateExpires > currentExpires;
+  // A missing (NaN) expiry ties with -Infinity above; preferring the other copy keeps the choice independent of input order.
+  if (Number.isNaN(candidate.expires) !== Number.isNaN(current.expires)) return Number.isNaN(current.expires);
   if (candidate.projectName !== current.projectName) return candidate.projectName < current.projectName;
   if (candidate.image !== current.image) return candidate.image < current.image;
 
