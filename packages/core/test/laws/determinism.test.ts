@@ -7,7 +7,7 @@ import { plan } from '@makemac/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { scenarioArbitrary, shuffledSnapshotArbitrary } from '../support/arbitraries.js';
+import { oddScenarioArbitrary, scenarioArbitrary, shuffledSnapshotArbitrary } from '../support/arbitraries.js';
 
 describe('plan determinism', () => {
   it('ignores the order of leases, bots and listings', () => {
@@ -17,6 +17,18 @@ describe('plan determinism', () => {
 
     fc.assert(
       fc.property(scenarioWithShuffle, ({ config, snapshot, shuffled }) => {
+        expect(plan(config, shuffled)).toStrictEqual(plan(config, snapshot));
+      }),
+    );
+  });
+
+  it('ignores input order on odd input', () => {
+    const oddWithShuffle = oddScenarioArbitrary.chain((scenario) =>
+      shuffledSnapshotArbitrary(scenario.snapshot).map((shuffled) => ({ ...scenario, shuffled })),
+    );
+
+    fc.assert(
+      fc.property(oddWithShuffle, ({ config, snapshot, shuffled }) => {
         expect(plan(config, shuffled)).toStrictEqual(plan(config, snapshot));
       }),
     );

@@ -4,6 +4,7 @@
  * their lease's project names, bots of leases that are gone, and lease ids
  * that leases:find returned more than once.
  */
+import type { Lease } from '@makemac/core';
 import { listed, plan } from '@makemac/core';
 import { describe, expect, it } from 'vitest';
 
@@ -79,6 +80,19 @@ describe('plan warnings', () => {
     expect(result.warnings).toEqual([expect.objectContaining({ code: 'duplicate-lease', leaseId: 'l1' })]);
     expect(result.warnings[0]?.message).toContain('3 times');
     expect(result.groups[0]?.have).toBe(1);
+  });
+
+  it('plan the same copy in any order', () => {
+    // A missing expiry (NaN) and -Infinity both count as the earliest, so only a further rule can choose between them.
+    const missing: Lease = { ...makeLease({ leaseId: 'l1', expiresIn: 0 }), expires: Number.NaN };
+    const earliest: Lease = { ...makeLease({ leaseId: 'l1', expiresIn: 0 }), expires: Number.NEGATIVE_INFINITY };
+    const bots = { [PUBLIC_HOST]: [makeBot('l1')] };
+
+    const forward = planListed(config, [missing, earliest], bots);
+    const backward = planListed(config, [earliest, missing], bots);
+
+    expect(backward).toStrictEqual(forward);
+    expect(describeActions(forward)).toEqual(['renew l1']);
   });
 
   it('are sorted by code, then host', () => {
