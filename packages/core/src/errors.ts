@@ -18,7 +18,7 @@ export interface TransportError {
   readonly notSent: boolean;
 }
 
-/** The server answered with an unexpected HTTP status. */
+/** An HTTP response with an unexpected status. */
 export interface HttpError {
   readonly _tag: 'HttpError';
   readonly url: string;
@@ -47,9 +47,9 @@ export interface RpcError {
 export interface DecodeError {
   readonly _tag: 'DecodeError';
   readonly url: string;
-  /** Where in the body the problem is, for example `instances.3.lease.expires`. */
+  /** The location of the problem in the body, for example `instances.3.lease.expires`. */
   readonly path: string;
-  /** What was expected there. */
+  /** The expected shape at `path`. */
   readonly expected: string;
   /** A bounded excerpt of the value that was found. */
   readonly valueExcerpt: string;

@@ -5,7 +5,7 @@
 import type { Duration, Timestamp } from './domain.js';
 import type { Namespace } from './ports.js';
 
-/** Why a lease is vacated. */
+/** The reason a lease is vacated. */
 export type VacateReason = 'never-connected' | 'bot-dead' | 'image-obsolete' | 'over-count';
 
 /** A metadata value in a planned create: plain text, or a reference the runtime resolves. */
@@ -64,7 +64,7 @@ export type Action =
       readonly request: PlannedLeaseRequest;
     };
 
-/** What happens to one lease. */
+/** The outcome for one lease. */
 export type DecisionKind = 'vacate' | 'drain' | 'renew' | 'keep' | 'skip';
 
 /** Why. Each code is documented in docs/plan-format.md. */
